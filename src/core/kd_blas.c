@@ -1,0 +1,64 @@
+#include "kd_blas.h"
+
+#include <cblas.h>
+
+/* OpenBLAS decides per call how many of its threads to use; for GEMMs with few rows or
+ * columns (the 10-class output layer) a second thread costs more in wake-ups than it gives,
+ * so such calls run on one thread. The threshold is in multiply-adds. */
+#define KD_SMALL_GEMM_MACS (64 * 64 * 64)
+
+static int blas_threads = 1;
+
+void
+kd_blas_set_threads (int n)
+{
+  blas_threads = n < 1 ? 1 : n;
+  openblas_set_num_threads (blas_threads);
+}
+
+int
+kd_blas_get_threads (void)
+{
+  return blas_threads;
+}
+
+static bool
+gemm_is_small (int m, int n, int k)
+{
+  return (double) m * n * k < KD_SMALL_GEMM_MACS || m < 16 || n < 16;
+}
+
+void
+kd_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
+          int lda, const float *b, int ldb, float beta, float *c, int ldc)
+{
+  if (m <= 0 || n <= 0)
+    return;
+  bool single = blas_threads > 1 && gemm_is_small (m, n, k);
+  if (single)
+    openblas_set_num_threads (1);
+  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+               trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c,
+               ldc);
+  if (single)
+    openblas_set_num_threads (blas_threads);
+}
+
+void
+kd_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
+              int lda, const float *b, int ldb, float beta, float *c, int ldc)
+{
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double acc = 0.0;
+        for (int p = 0; p < k; p++)
+          {
+            float av = trans_a ? a[p * lda + i] : a[i * lda + p];
+            float bv = trans_b ? b[j * ldb + p] : b[p * ldb + j];
+            acc += (double) av * bv;
+          }
+        float prev = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+        c[i * ldc + j] = (float) (alpha * acc) + prev;
+      }
+}

@@ -1,0 +1,41 @@
+/* kd_optim.h — SGD with momentum and Adam over a flat parameter buffer.
+ *
+ * One loop over the whole buffer; the same loop zeroes the gradients for the next step, which
+ * saves a separate pass over memory.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "kd_status.h"
+
+typedef enum
+{
+  KD_OPTIM_ADAM,
+  KD_OPTIM_SGD,
+} KdOptimKind;
+
+typedef struct
+{
+  KdOptimKind kind;
+  float lr;
+  float momentum;     /* SGD */
+  float weight_decay; /* L2 added to the gradient (SGD and Adam, as torch.optim) */
+  float beta1, beta2, eps; /* Adam */
+} KdOptimConfig;
+
+typedef struct
+{
+  KdOptimConfig cfg;
+  size_t n;
+  float *m; /* (n) momentum / first moment */
+  float *v; /* (n) second moment (Adam) */
+  long   t; /* steps taken */
+} KdOptim;
+
+void     kd_optim_config_default (KdOptimConfig *cfg, KdOptimKind kind);
+KdStatus kd_optim_new (const KdOptimConfig *cfg, size_t n, KdOptim **out);
+void     kd_optim_free (KdOptim *opt);
+void     kd_optim_reset (KdOptim *opt);
+/* params -= update(grads); then grads = 0. */
+void     kd_optim_step (KdOptim *opt, float *params, float *grads);

@@ -1,6 +1,53 @@
+/* distillscope-cli — headless training, sweeps, analyses and exports.
+ *
+ * Links no GTK: everything the desktop app computes can be scripted from here.
+ */
+#include "config.h"
+
+#include <locale.h>
 #include <stdio.h>
-int
-main (void)
+#include <string.h>
+
+#include "cli.h"
+
+static void
+print_help (FILE *out)
 {
-  return 0;
+  fprintf (out, "Usage: distillscope-cli COMMAND [OPTION…]\n"
+                "\n"
+                "Commands:\n"
+                "  train     train a teacher, a distilled student and a baseline student\n"
+                "  bench     measure training throughput of the canonical models\n"
+                "  version   print the version\n"
+                "\n"
+                "Run “distillscope-cli COMMAND --help” for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in JSON, CSV and tables always use a '.' decimal point. */
+  setlocale (LC_NUMERIC, "C");
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return CLI_EXIT_USAGE;
+    }
+  const char *cmd = argv[1];
+  if (strcmp (cmd, "train") == 0)
+    return cli_train (argc - 1, argv + 1);
+  if (strcmp (cmd, "bench") == 0)
+    return cli_bench (argc - 1, argv + 1);
+  if (strcmp (cmd, "version") == 0 || strcmp (cmd, "--version") == 0)
+    {
+      printf ("distillscope-cli %s\n", PACKAGE_VERSION);
+      return CLI_EXIT_OK;
+    }
+  if (strcmp (cmd, "help") == 0 || strcmp (cmd, "--help") == 0 || strcmp (cmd, "-h") == 0)
+    {
+      print_help (stdout);
+      return CLI_EXIT_OK;
+    }
+  return cli_usage_error ("unknown command “%s” (try --help)", cmd);
 }

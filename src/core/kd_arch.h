@@ -33,11 +33,13 @@ typedef enum
 typedef struct
 {
   KdLayerType type;
-  int units;     /* dense outputs or conv output channels */
-  int kernel;    /* conv / pool window */
-  int stride;    /* conv / pool stride */
-  int pad;       /* conv padding; -1 means "same" (kernel / 2) */
-  float drop_p;  /* dropout probability */
+  int units;    /* dense outputs or conv output channels */
+  int kernel;   /* conv / pool window */
+  int stride;   /* conv / pool stride */
+  int pad;      /* conv padding; -1 means "same" (kernel / 2) */
+  float drop_p; /* dropout probability */
+  int text_pos; /* where the token stood in the parsed string (for shape errors), or -1 */
+  int text_len;
 } KdLayerSpec;
 
 typedef struct
@@ -59,5 +61,9 @@ KdStatus kd_arch_parse (const char *text, KdArch *arch, KdArchError *err);
 
 /* Canonical string for `arch` (round-trips through kd_arch_parse). */
 void kd_arch_to_string (const KdArch *arch, char *buf, size_t len);
+
+/* Follows the shapes through the layers for an input of (c, h, w); fails with KD_ERR_SHAPE and
+ * a message naming the token when a layer does not fit (e.g. pooling a 1x1 map). */
+KdStatus kd_arch_check_shape (const KdArch *arch, int c, int h, int w, KdArchError *err);
 
 const char *kd_layer_type_name (KdLayerType type);

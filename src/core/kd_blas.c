@@ -25,12 +25,23 @@ kd_blas_get_threads (void)
 static bool
 gemm_is_small (int m, int n, int k)
 {
-  return (double) m * n * k < KD_SMALL_GEMM_MACS || m < 16 || n < 16;
+  return (double)m * n * k < KD_SMALL_GEMM_MACS || m < 16 || n < 16;
 }
 
 void
-kd_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
-          int lda, const float *b, int ldb, float beta, float *c, int ldc)
+kd_sgemm (bool trans_a,
+          bool trans_b,
+          int m,
+          int n,
+          int k,
+          float alpha,
+          const float *a,
+          int lda,
+          const float *b,
+          int ldb,
+          float beta,
+          float *c,
+          int ldc)
 {
   if (m <= 0 || n <= 0)
     return;
@@ -38,15 +49,25 @@ kd_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
   if (single)
     openblas_set_num_threads (1);
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-               trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c,
-               ldc);
+               trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   if (single)
     openblas_set_num_threads (blas_threads);
 }
 
 void
-kd_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
-              int lda, const float *b, int ldb, float beta, float *c, int ldc)
+kd_sgemm_ref (bool trans_a,
+              bool trans_b,
+              int m,
+              int n,
+              int k,
+              float alpha,
+              const float *a,
+              int lda,
+              const float *b,
+              int ldb,
+              float beta,
+              float *c,
+              int ldc)
 {
   for (int i = 0; i < m; i++)
     for (int j = 0; j < n; j++)
@@ -56,9 +77,9 @@ kd_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k, float alpha, cons
           {
             float av = trans_a ? a[p * lda + i] : a[i * lda + p];
             float bv = trans_b ? b[j * ldb + p] : b[p * ldb + j];
-            acc += (double) av * bv;
+            acc += (double)av * bv;
           }
         float prev = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
-        c[i * ldc + j] = (float) (alpha * acc) + prev;
+        c[i * ldc + j] = (float)(alpha * acc) + prev;
       }
 }

@@ -7,13 +7,34 @@
 
 #include <stdbool.h>
 
-void kd_sgemm (bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
-               int lda, const float *b, int ldb, float beta, float *c, int ldc);
+void kd_sgemm (bool trans_a,
+               bool trans_b,
+               int m,
+               int n,
+               int k,
+               float alpha,
+               const float *a,
+               int lda,
+               const float *b,
+               int ldb,
+               float beta,
+               float *c,
+               int ldc);
 
-void kd_sgemm_ref (bool trans_a, bool trans_b, int m, int n, int k, float alpha,
-                   const float *a, int lda, const float *b, int ldb, float beta, float *c,
+void kd_sgemm_ref (bool trans_a,
+                   bool trans_b,
+                   int m,
+                   int n,
+                   int k,
+                   float alpha,
+                   const float *a,
+                   int lda,
+                   const float *b,
+                   int ldb,
+                   float beta,
+                   float *c,
                    int ldc);
 
 /* The process-wide thread budget for BLAS (>= 1). */
 void kd_blas_set_threads (int n);
-int  kd_blas_get_threads (void);
+int kd_blas_get_threads (void);

@@ -20,13 +20,13 @@ kd_dataset_new (int n, int c, int h, int w, int n_classes, int use_pixels)
   ds->n_classes = n_classes;
   ds->mean = 0.0f;
   ds->std = 1.0f;
-  size_t count = (size_t) n * c * h * w;
+  size_t count = (size_t)n * c * h * w;
   if (use_pixels)
     ds->pixels = calloc (count ? count : 1, 1);
   else
     ds->features = calloc (count ? count : 1, sizeof (float));
   ds->labels = calloc (n ? n : 1, 1);
-  if ((use_pixels ? (void *) ds->pixels : (void *) ds->features) == NULL || !ds->labels)
+  if ((use_pixels ? (void *)ds->pixels : (void *)ds->features) == NULL || !ds->labels)
     {
       kd_dataset_free (ds);
       return NULL;
@@ -48,8 +48,7 @@ kd_dataset_free (KdDataset *ds)
 }
 
 void
-kd_dataset_fill_batch (const KdDataset *ds, const int32_t *idx, int b, float *out,
-                       uint8_t *labels)
+kd_dataset_fill_batch (const KdDataset *ds, const int32_t *idx, int b, float *out, uint8_t *labels)
 {
   size_t dim = kd_dataset_dim (ds);
   if (ds->pixels)
@@ -59,17 +58,16 @@ kd_dataset_fill_batch (const KdDataset *ds, const int32_t *idx, int b, float *ou
       float shift = -ds->mean / ds->std;
       for (int i = 0; i < b; i++)
         {
-          const uint8_t *src = ds->pixels + (size_t) idx[i] * dim;
-          float *dst = out + (size_t) i * dim;
+          const uint8_t *src = ds->pixels + (size_t)idx[i] * dim;
+          float *dst = out + (size_t)i * dim;
           for (size_t j = 0; j < dim; j++)
-            dst[j] = (float) src[j] * scale + shift;
+            dst[j] = (float)src[j] * scale + shift;
         }
     }
   else
     {
       for (int i = 0; i < b; i++)
-        memcpy (out + (size_t) i * dim, ds->features + (size_t) idx[i] * dim,
-                dim * sizeof (float));
+        memcpy (out + (size_t)i * dim, ds->features + (size_t)idx[i] * dim, dim * sizeof (float));
     }
   if (labels)
     for (int i = 0; i < b; i++)
@@ -85,10 +83,10 @@ kd_dataset_head (const KdDataset *ds, int limit)
     return NULL;
   size_t dim = kd_dataset_dim (ds);
   if (ds->pixels)
-    memcpy (out->pixels, ds->pixels, (size_t) n * dim);
+    memcpy (out->pixels, ds->pixels, (size_t)n * dim);
   else
-    memcpy (out->features, ds->features, (size_t) n * dim * sizeof (float));
-  memcpy (out->labels, ds->labels, (size_t) n);
+    memcpy (out->features, ds->features, (size_t)n * dim * sizeof (float));
+  memcpy (out->labels, ds->labels, (size_t)n);
   out->mean = ds->mean;
   out->std = ds->std;
   memcpy (out->name, ds->name, sizeof out->name);
@@ -101,7 +99,7 @@ kd_dataset_compute_norm (KdDataset *ds)
 {
   if (!ds->pixels || ds->n == 0)
     return;
-  size_t count = (size_t) ds->n * kd_dataset_dim (ds);
+  size_t count = (size_t)ds->n * kd_dataset_dim (ds);
   double sum = 0.0, sum2 = 0.0;
   for (size_t i = 0; i < count; i++)
     {
@@ -111,9 +109,9 @@ kd_dataset_compute_norm (KdDataset *ds)
     }
   double mean = sum / count;
   double var = sum2 / count - mean * mean;
-  ds->mean = (float) mean;
+  ds->mean = (float)mean;
   /* A constant image set would give std 0; keep the scale finite. */
-  ds->std = var > 1e-12 ? (float) sqrt (var) : 1.0f;
+  ds->std = var > 1e-12 ? (float)sqrt (var) : 1.0f;
 }
 
 KdStatus
@@ -129,11 +127,11 @@ kd_dataset_validate (const KdDataset *ds, int *bad_index)
   if (ds->features)
     {
       size_t dim = kd_dataset_dim (ds);
-      for (size_t i = 0; i < (size_t) ds->n * dim; i++)
+      for (size_t i = 0; i < (size_t)ds->n * dim; i++)
         if (!isfinite (ds->features[i]))
           {
             if (bad_index)
-              *bad_index = (int) (i / dim);
+              *bad_index = (int)(i / dim);
             return KD_ERR_INVALID;
           }
     }

@@ -20,9 +20,9 @@ typedef struct
   int c, h, w;   /* per-sample shape; 2-D/tabular data is (1, 1, d) */
   int n_classes; /* labels lie in [0, n_classes) */
 
-  uint8_t *pixels;  /* (n, c, h, w) raw 0..255, or NULL */
-  float   *features;/* (n, c, h, w) already scaled, or NULL */
-  uint8_t *labels;  /* (n) */
+  uint8_t *pixels; /* (n, c, h, w) raw 0..255, or NULL */
+  float *features; /* (n, c, h, w) already scaled, or NULL */
+  uint8_t *labels; /* (n) */
 
   /* Per-batch normalisation of pixels: x = (p / 255 - mean) / std. */
   float mean, std;
@@ -33,18 +33,18 @@ typedef struct
 
 /* Allocates zeroed storage for n samples of shape (c, h, w); use_pixels selects uint8. */
 KdDataset *kd_dataset_new (int n, int c, int h, int w, int n_classes, int use_pixels);
-void       kd_dataset_free (KdDataset *ds);
+void kd_dataset_free (KdDataset *ds);
 
 static inline size_t
 kd_dataset_dim (const KdDataset *ds)
 {
-  return (size_t) ds->c * ds->h * ds->w;
+  return (size_t)ds->c * ds->h * ds->w;
 }
 
 /* Copies samples idx[0..b) into out (b, c, h, w) as normalised floats and, when labels is not
  * NULL, their labels. */
-void kd_dataset_fill_batch (const KdDataset *ds, const int32_t *idx, int b, float *out,
-                            uint8_t *labels);
+void
+kd_dataset_fill_batch (const KdDataset *ds, const int32_t *idx, int b, float *out, uint8_t *labels);
 
 /* A new dataset holding the first `limit` samples (all when limit <= 0 or >= n). */
 KdDataset *kd_dataset_head (const KdDataset *ds, int limit);

@@ -46,23 +46,24 @@ typedef struct
   float *dact[2]; /* ping-pong activation gradients, (max_batch, largest layer) */
   float *col;     /* conv im2col workspace */
   size_t col_size;
-  bool training;  /* dropout active */
+  bool training; /* dropout active */
   KdRng drop_rng;
 } KdNet;
 
 /* Builds the network for inputs of shape (c, h, w) and n_classes outputs; weights are zero
  * until kd_net_init_weights. */
-KdStatus kd_net_new (const KdArch *arch, int c, int h, int w, int n_classes, int max_batch,
-                     KdNet **out);
-void     kd_net_free (KdNet *net);
+KdStatus
+kd_net_new (const KdArch *arch, int c, int h, int w, int n_classes, int max_batch, KdNet **out);
+void kd_net_free (KdNet *net);
 
-/* Kaiming-uniform weights and PyTorch's default bias init (uniform +-1/sqrt(fan_in)). */
+/* PyTorch's default init for Linear and Conv2d (kaiming_uniform with a = sqrt(5)): weights
+ * and biases uniform in +-1/sqrt(fan_in), so runs are comparable with the PyTorch reference. */
 void kd_net_init_weights (KdNet *net, KdRng *rng);
 
 static inline size_t
 kd_net_in_dim (const KdNet *net)
 {
-  return (size_t) net->in_c * net->in_h * net->in_w;
+  return (size_t)net->in_c * net->in_h * net->in_w;
 }
 
 /* Forward pass of b <= max_batch samples; returns a pointer to the logits (b, n_classes),

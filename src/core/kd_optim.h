@@ -19,8 +19,8 @@ typedef struct
 {
   KdOptimKind kind;
   float lr;
-  float momentum;     /* SGD */
-  float weight_decay; /* L2 added to the gradient (SGD and Adam, as torch.optim) */
+  float momentum;          /* SGD */
+  float weight_decay;      /* L2 added to the gradient (SGD and Adam, as torch.optim) */
   float beta1, beta2, eps; /* Adam */
 } KdOptimConfig;
 
@@ -30,12 +30,12 @@ typedef struct
   size_t n;
   float *m; /* (n) momentum / first moment */
   float *v; /* (n) second moment (Adam) */
-  long   t; /* steps taken */
+  long t;   /* steps taken */
 } KdOptim;
 
-void     kd_optim_config_default (KdOptimConfig *cfg, KdOptimKind kind);
+void kd_optim_config_default (KdOptimConfig *cfg, KdOptimKind kind);
 KdStatus kd_optim_new (const KdOptimConfig *cfg, size_t n, KdOptim **out);
-void     kd_optim_free (KdOptim *opt);
-void     kd_optim_reset (KdOptim *opt);
+void kd_optim_free (KdOptim *opt);
+void kd_optim_reset (KdOptim *opt);
 /* params -= update(grads); then grads = 0. */
-void     kd_optim_step (KdOptim *opt, float *params, float *grads);
+void kd_optim_step (KdOptim *opt, float *params, float *grads);

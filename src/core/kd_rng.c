@@ -43,25 +43,25 @@ kd_rng_next (KdRng *rng)
 float
 kd_rng_uniform (KdRng *rng)
 {
-  return (float) (kd_rng_next (rng) >> 40) * (1.0f / 16777216.0f);
+  return (float)(kd_rng_next (rng) >> 40) * (1.0f / 16777216.0f);
 }
 
 uint32_t
 kd_rng_below (KdRng *rng, uint32_t n)
 {
   /* Lemire's multiply-shift with rejection: unbiased and cheap. */
-  uint64_t m = (uint64_t) (uint32_t) (kd_rng_next (rng) >> 32) * n;
-  uint32_t low = (uint32_t) m;
+  uint64_t m = (uint64_t)(uint32_t)(kd_rng_next (rng) >> 32) * n;
+  uint32_t low = (uint32_t)m;
   if (low < n)
     {
       uint32_t threshold = -n % n;
       while (low < threshold)
         {
-          m = (uint64_t) (uint32_t) (kd_rng_next (rng) >> 32) * n;
-          low = (uint32_t) m;
+          m = (uint64_t)(uint32_t)(kd_rng_next (rng) >> 32) * n;
+          low = (uint32_t)m;
         }
     }
-  return (uint32_t) (m >> 32);
+  return (uint32_t)(m >> 32);
 }
 
 float
@@ -69,9 +69,9 @@ kd_rng_normal (KdRng *rng)
 {
   /* Box-Muller, one value per call: no cached second value means the stream position
    * depends only on the number of calls, which keeps forks and replays simple. */
-  double u1 = ((double) (kd_rng_next (rng) >> 11) + 1.0) * (1.0 / 9007199254740993.0);
-  double u2 = (double) (kd_rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
-  return (float) (sqrt (-2.0 * log (u1)) * cos (2.0 * 3.14159265358979323846 * u2));
+  double u1 = ((double)(kd_rng_next (rng) >> 11) + 1.0) * (1.0 / 9007199254740993.0);
+  double u2 = (double)(kd_rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
+  return (float)(sqrt (-2.0 * log (u1)) * cos (2.0 * 3.14159265358979323846 * u2));
 }
 
 void
@@ -79,7 +79,7 @@ kd_rng_shuffle (KdRng *rng, int32_t *idx, size_t n)
 {
   for (size_t i = n; i > 1; i--)
     {
-      size_t j = kd_rng_below (rng, (uint32_t) i);
+      size_t j = kd_rng_below (rng, (uint32_t)i);
       int32_t t = idx[i - 1];
       idx[i - 1] = idx[j];
       idx[j] = t;

@@ -14,15 +14,15 @@ typedef struct
   uint64_t s[4];
 } KdRng;
 
-void     kd_rng_seed (KdRng *rng, uint64_t seed);
+void kd_rng_seed (KdRng *rng, uint64_t seed);
 uint64_t kd_rng_next (KdRng *rng);
 /* Uniform in [0, 1) with 24 random bits. */
-float    kd_rng_uniform (KdRng *rng);
+float kd_rng_uniform (KdRng *rng);
 /* Uniform integer in [0, n), without modulo bias. */
 uint32_t kd_rng_below (KdRng *rng, uint32_t n);
 /* Standard normal (Box-Muller, one value per call, no hidden state). */
-float    kd_rng_normal (KdRng *rng);
+float kd_rng_normal (KdRng *rng);
 /* Fisher-Yates shuffle of idx[0..n). */
-void     kd_rng_shuffle (KdRng *rng, int32_t *idx, size_t n);
+void kd_rng_shuffle (KdRng *rng, int32_t *idx, size_t n);
 /* An independent stream derived from this one (for a second consumer). */
-void     kd_rng_fork (KdRng *rng, KdRng *child);
+void kd_rng_fork (KdRng *rng, KdRng *child);

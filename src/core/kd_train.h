@@ -50,9 +50,9 @@ typedef struct
   int history_every;     /* steps averaged into one loss-history point */
 } KdTrainConfig;
 
-void        kd_train_config_default (KdTrainConfig *cfg);
+void kd_train_config_default (KdTrainConfig *cfg);
 /* Range-checks every field; on failure names the field in msg. */
-KdStatus    kd_train_config_check (const KdTrainConfig *cfg, char *msg, size_t len);
+KdStatus kd_train_config_check (const KdTrainConfig *cfg, char *msg, size_t len);
 const char *kd_model_name (KdModelId id);
 
 typedef enum
@@ -66,12 +66,12 @@ typedef enum
 /* One point of the loss/accuracy history; NaN where a model was not trained or evaluated. */
 typedef struct
 {
-  long step;                     /* global step after which the point was taken */
-  float epoch;                   /* fractional epoch of its phase */
+  long step;   /* global step after which the point was taken */
+  float epoch; /* fractional epoch of its phase */
   KdPhase phase;
-  float loss[KD_N_MODELS];       /* mean training loss since the previous point */
-  float train_acc[KD_N_MODELS];  /* running accuracy on the training batches */
-  float test_acc[KD_N_MODELS];   /* test accuracy, only at evaluation points */
+  float loss[KD_N_MODELS];      /* mean training loss since the previous point */
+  float train_acc[KD_N_MODELS]; /* running accuracy on the training batches */
+  float test_acc[KD_N_MODELS];  /* test accuracy, only at evaluation points */
   float temperature;
 } KdHistoryPoint;
 
@@ -92,13 +92,13 @@ typedef struct
 typedef struct
 {
   KdPhase phase;
-  long step, total_steps;   /* over the whole run */
-  int epoch, n_epochs;      /* within the phase, epoch is 0-based */
-  int batch, n_batches;     /* within the epoch */
-  float loss[KD_N_MODELS];  /* last step's loss, NaN if not trained */
+  long step, total_steps;  /* over the whole run */
+  int epoch, n_epochs;     /* within the phase, epoch is 0-based */
+  int batch, n_batches;    /* within the epoch */
+  float loss[KD_N_MODELS]; /* last step's loss, NaN if not trained */
   float temperature;
-  double elapsed;           /* seconds since start */
-  double eta;               /* seconds left, estimated; < 0 while unknown */
+  double elapsed; /* seconds since start */
+  double eta;     /* seconds left, estimated; < 0 while unknown */
 } KdProgress;
 
 /* An immutable copy of the trainer's state: weights, history, progress. Reference-counted and
@@ -116,35 +116,38 @@ typedef struct
 } KdSnapshot;
 
 KdSnapshot *kd_snapshot_ref (KdSnapshot *snap);
-void        kd_snapshot_unref (KdSnapshot *snap);
+void kd_snapshot_unref (KdSnapshot *snap);
 
 typedef struct KdTrainer KdTrainer;
 
 /* train and test are borrowed and must outlive the trainer. */
-KdStatus kd_trainer_new (const KdTrainConfig *cfg, const KdDataset *train, const KdDataset *test,
-                         KdTrainer **out, KdArchError *arch_err);
-void     kd_trainer_free (KdTrainer *tr);
+KdStatus kd_trainer_new (const KdTrainConfig *cfg,
+                         const KdDataset *train,
+                         const KdDataset *test,
+                         KdTrainer **out,
+                         KdArchError *arch_err);
+void kd_trainer_free (KdTrainer *tr);
 
 /* One mini-batch of the current phase (plus evaluation at epoch ends). Returns KD_OK,
  * KD_ERR_DIVERGED (the last good weights are restored first; see kd_trainer_divergence) or an
  * allocation error. Does nothing once the phase is KD_PHASE_DONE. */
 KdStatus kd_trainer_step (KdTrainer *tr);
-bool     kd_trainer_done (const KdTrainer *tr);
+bool kd_trainer_done (const KdTrainer *tr);
 
 typedef void (*KdProgressFunc) (const KdProgress *progress, void *user_data);
 
 /* Steps until done, divergence or *cancel becomes non-zero (KD_ERR_CANCELLED). progress is
  * called after every step when not NULL. */
-KdStatus kd_trainer_run (KdTrainer *tr, atomic_int *cancel, KdProgressFunc progress,
-                         void *user_data);
+KdStatus
+kd_trainer_run (KdTrainer *tr, atomic_int *cancel, KdProgressFunc progress, void *user_data);
 
-void                 kd_trainer_get_progress (const KdTrainer *tr, KdProgress *progress);
-const KdHistory     *kd_trainer_get_history (const KdTrainer *tr);
+void kd_trainer_get_progress (const KdTrainer *tr, KdProgress *progress);
+const KdHistory *kd_trainer_get_history (const KdTrainer *tr);
 /* Final metrics on the test set; computed when the run finishes (or on demand). */
-KdStatus             kd_trainer_get_results (KdTrainer *tr, KdResults *results);
-KdNet               *kd_trainer_get_net (KdTrainer *tr, KdModelId id);
+KdStatus kd_trainer_get_results (KdTrainer *tr, KdResults *results);
+KdNet *kd_trainer_get_net (KdTrainer *tr, KdModelId id);
 const KdTrainConfig *kd_trainer_get_config (const KdTrainer *tr);
 /* Which model diverged and at which step, after KD_ERR_DIVERGED. */
-void                 kd_trainer_divergence (const KdTrainer *tr, KdModelId *model, long *step);
+void kd_trainer_divergence (const KdTrainer *tr, KdModelId *model, long *step);
 /* A new snapshot (reference 1) of the current state. */
-KdSnapshot          *kd_trainer_snapshot (KdTrainer *tr);
+KdSnapshot *kd_trainer_snapshot (KdTrainer *tr);

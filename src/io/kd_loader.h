@@ -10,7 +10,7 @@
  * dataset-fashion-mnist), a directory with MNIST-style IDX files
  * ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]), or a CSV file (label in the first
  * column; an 80/20 split seeded by `seed`). limits <= 0 mean all samples. The test set's
- * normalisation is the training set's. On error nothing is returned and *train/*test are
+ * normalisation is the training set's. On error nothing is returned and *train, *test are
  * untouched. */
 gboolean kd_loader_load (const char *spec, uint64_t seed, int train_limit, int test_limit,
                          KdDataset **train, KdDataset **test, GError **error);

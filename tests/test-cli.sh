@@ -1,2 +1,135 @@
-#!/bin/sh
-echo "1..0"
+#!/bin/bash
+# distillscope-cli end to end: option checking, a tiny experiment, JSON, sessions, bench.
+# Speaks TAP. Usage: test-cli.sh PATH/TO/distillscope-cli
+set -u
+cli="$1"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+py=/usr/bin/python3
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+# expect_usage NAME NEEDLE ARGS...: exit status 2 and a single stderr line containing NEEDLE.
+expect_usage() {
+  local name="$1" needle="$2"
+  shift 2
+  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$tmp/err")
+  if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$tmp/err"; then
+    ok "$name"
+  else
+    not_ok "$name" "exit $rc, $lines stderr lines: $(cat "$tmp/err")"
+  fi
+}
+
+tiny_loud=(--data spirals --teacher fc32-fc32 --student fc8 --epochs 2 --teacher-epochs 2
+           --train-limit 600 --test-limit 300 --threads 1)
+tiny=("${tiny_loud[@]}" --quiet)
+
+"$cli" --help >/dev/null && ok "--help" || not_ok "--help"
+"$cli" train --help | grep -q -- "--temperature-end" && ok "train --help lists options" \
+  || not_ok "train --help lists options"
+expect_usage "unknown command" "unknown command" frobnicate
+expect_usage "temperature 0" "--temperature" train --temperature 0
+expect_usage "negative temperature end" "--temperature-end" train --temperature-end -1
+expect_usage "alpha above 1" "--alpha" train --alpha 1.5
+expect_usage "learning rate 0" "--lr" train --lr 0
+expect_usage "learning rate not a number" "not a number" train --lr abc
+expect_usage "batch 0" "--batch" train --batch 0
+expect_usage "epochs not whole" "whole number" train --epochs 2.5
+expect_usage "threads 0" "--threads" train --threads 0
+expect_usage "bad mode" "offline or online" train --mode sideways
+expect_usage "bad optimizer" "adam or sgd" train --optimizer rmsprop
+expect_usage "bad teacher token" "\"fx12\" at position 8" train --teacher fc1200-fx12
+expect_usage "bad student token" "empty layer" train --student fc8--fc4
+expect_usage "arch does not fit data" "pool" train --data spirals --student pool
+expect_usage "unknown dataset" "nonexistent-set" train --data nonexistent-set
+expect_usage "unknown option" "--frobnicate" train --frobnicate
+expect_usage "stray argument" "stray" train stray
+
+# A tiny experiment, results as JSON on stdout.
+if "$cli" train "${tiny[@]}" --json - >"$tmp/run.json" 2>"$tmp/err"; then
+  if $py - "$tmp/run.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for m in ("teacher", "student", "baseline"):
+    for k in ("accuracy", "agreement", "kl"):
+        v = r[m][k]
+        assert 0.0 <= v and (k == "kl" or v <= 1.0), (m, k, v)
+assert r["teacher"]["agreement"] == 1.0
+assert r["teacher"]["accuracy"] > 0.5, r["teacher"]
+c = r["config"]
+assert c["teacher_epochs"] == 2 and c["epochs"] == 2, c
+assert r["data"]["train_samples"] == 600 and r["data"]["test_samples"] == 300
+PY
+  then ok "train --json - writes the results"; else not_ok "train --json - writes the results" "$(head -c 400 "$tmp/run.json")"; fi
+else
+  not_ok "train --json - writes the results" "$(cat "$tmp/err")"
+fi
+
+# The table on stdout names the three models.
+if "$cli" train "${tiny_loud[@]}" >"$tmp/table" 2>/dev/null \
+   && grep -q "^teacher" "$tmp/table" && grep -q "^student" "$tmp/table" \
+   && grep -q "^baseline" "$tmp/table"; then
+  ok "train prints a results table"
+else
+  not_ok "train prints a results table" "$(cat "$tmp/table")"
+fi
+
+# Sessions: two runs with the same seed and threads give bitwise-identical weights.
+tensors_of() {
+  $py - "$1" <<'PY'
+import hashlib, json, struct, sys
+data = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+header = json.loads(data[8:8 + n])
+meta = header.pop("__metadata__")
+assert meta["format"] == "distillscope-session", meta.get("format")
+print(hashlib.sha256(data[8 + n:]).hexdigest(), len(header))
+PY
+}
+if "$cli" train "${tiny[@]}" --threads 2 --seed 5 --save "$tmp/a.dss" \
+   && "$cli" train "${tiny[@]}" --threads 2 --seed 5 --save "$tmp/b.dss"; then
+  ha="$(tensors_of "$tmp/a.dss")"
+  hb="$(tensors_of "$tmp/b.dss")"
+  if [ -n "$ha" ] && [ "$ha" = "$hb" ]; then ok "same seed and threads: identical weights"
+  else not_ok "same seed and threads: identical weights" "$ha" "$hb"; fi
+else
+  not_ok "same seed and threads: identical weights" "train failed"
+fi
+
+# An unwritable --save target fails with status 1 and a message naming the path.
+"$cli" train "${tiny[@]}" --save "$tmp/no/such/dir/x.dss" 2>"$tmp/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -q "no/such/dir" "$tmp/err"; then ok "unwritable --save path"
+else not_ok "unwritable --save path" "exit $rc: $(cat "$tmp/err")"; fi
+
+# An absurd learning rate diverges: status 1 and the reason.
+"$cli" train "${tiny[@]}" --optimizer sgd --lr 10 --momentum 0.99 2>"$tmp/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -q "diverged" "$tmp/err"; then ok "divergence is reported"
+else not_ok "divergence is reported" "exit $rc: $(cat "$tmp/err")"; fi
+
+# Online mode and an annealed temperature run to the end.
+if "$cli" train "${tiny[@]}" --mode online --temperature 8 --temperature-end 2 --json - \
+   | $py -c 'import json,sys; r=json.load(sys.stdin); assert r["config"]["mode"]=="online"; assert abs(r["temperature"]-2)<1e-6'; then
+  ok "online mode with annealed temperature"
+else
+  not_ok "online mode with annealed temperature"
+fi
+
+# bench --json
+if "$cli" bench --seconds 0.2 --threads 1 --json - >"$tmp/bench.json" 2>"$tmp/err" \
+   && $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["sgemm_gflops"]>0; assert {x["name"] for x in r["results"]}=={"mlp","cnn"}; assert all(x["samples_per_sec"]>0 for x in r["results"])' "$tmp/bench.json"; then
+  ok "bench --json"
+else
+  not_ok "bench --json" "$(cat "$tmp/err")"
+fi
+
+echo "1..$n"
+exit 0

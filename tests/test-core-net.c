@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kd_arch.h"
+#include "kd-test-blas.h"
 #include "kd_blas.h"
 #include "kd_loss.h"
 #include "kd_net.h"
@@ -461,6 +462,7 @@ test_net_finite_check (void)
 int
 main (int argc, char **argv)
 {
+  kd_test_use_fast_blas (argv);
   g_test_init (&argc, &argv, NULL);
   kd_blas_set_threads (1);
   g_test_add_func ("/core/arch/parse-good", test_arch_parse_good);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kd-test-blas.h"
 #include "kd_blas.h"
 #include "kd_train.h"
 
@@ -389,6 +390,7 @@ test_bad_arch (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  kd_test_use_fast_blas (argv);
   g_test_init (&argc, &argv, NULL);
   ADD ("/core/train/learns", test_learns);
   ADD ("/core/train/determinism", test_determinism);

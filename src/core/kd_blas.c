@@ -1,6 +1,10 @@
 #include "kd_blas.h"
 
 #include <cblas.h>
+#include <string.h>
+
+/* Not in every cblas.h. */
+char *openblas_get_corename (void);
 
 /* OpenBLAS decides per call how many of its threads to use; for GEMMs with few rows or
  * columns (the 10-class output layer) a second thread costs more in wake-ups than it gives,
@@ -82,4 +86,26 @@ kd_sgemm_ref (bool trans_a,
         float prev = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
         c[i * ldc + j] = (float)(alpha * acc) + prev;
       }
+}
+
+const char *
+kd_blas_better_coretype (void)
+{
+  static const char *const generic[] = { "Prescott", "Core2", "Penryn", "Dunnington",
+                                         "Nehalem", "Katmai", "Coppermine", "Northwood" };
+  const char *core = openblas_get_corename ();
+  bool is_generic = false;
+  for (size_t i = 0; core && i < sizeof generic / sizeof generic[0]; i++)
+    is_generic |= strcmp (core, generic[i]) == 0;
+  if (!is_generic)
+    return NULL;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
+      && __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512dq"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return "Haswell";
+#endif
+  return NULL;
 }

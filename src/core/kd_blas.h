@@ -38,3 +38,11 @@ void kd_sgemm_ref (bool trans_a,
 /* The process-wide thread budget for BLAS (>= 1). */
 void kd_blas_set_threads (int n);
 int kd_blas_get_threads (void);
+
+/* OpenBLAS's DYNAMIC_ARCH picks its kernels by CPU model at load time; a model newer than the
+ * library (Debian 12 ships 0.3.21) falls back to a generic SSE3 kernel ("Prescott") that is
+ * 3-5x slower. When that happened on a CPU whose features the library does have kernels for,
+ * this returns the OPENBLAS_CORETYPE to use ("SkylakeX" for AVX-512, "Haswell" for AVX2+FMA);
+ * otherwise NULL. The setting only takes effect in a process started with it, so programs
+ * re-execute themselves (see the CLI's main). */
+const char *kd_blas_better_coretype (void);

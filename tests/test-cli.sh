@@ -27,7 +27,7 @@ expect_usage() {
   fi
 }
 
-tiny_loud=(--data spirals --teacher fc32-fc32 --student fc8 --epochs 2 --teacher-epochs 2
+tiny_loud=(--data blobs --teacher fc32-fc32 --student fc8 --epochs 2 --teacher-epochs 2 --batch 16
            --train-limit 600 --test-limit 300 --threads 1)
 tiny=("${tiny_loud[@]}" --quiet)
 

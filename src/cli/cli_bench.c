@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "kd_blas.h"
+#include "kd_json.h"
 #include "kd_loss.h"
 
 typedef struct
@@ -172,8 +173,10 @@ bench_json (
   json_builder_add_int_value (b, threads);
   json_builder_set_member_name (b, "batch");
   json_builder_add_int_value (b, B);
+  json_builder_set_member_name (b, "blas_core");
+  json_builder_add_string_value (b, kd_blas_core_name ());
   json_builder_set_member_name (b, "sgemm_gflops");
-  json_builder_add_double_value (b, sgemm);
+  kd_json_add_double (b, sgemm);
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
   for (int i = 0; i < n; i++)
@@ -184,11 +187,11 @@ bench_json (
       json_builder_set_member_name (b, "arch");
       json_builder_add_string_value (b, models[i]->arch);
       json_builder_set_member_name (b, "samples_per_sec");
-      json_builder_add_double_value (b, res[i].samples_per_sec);
+      kd_json_add_double (b, res[i].samples_per_sec);
       json_builder_set_member_name (b, "step_ms");
-      json_builder_add_double_value (b, res[i].step_ms);
+      kd_json_add_double (b, res[i].step_ms);
       json_builder_set_member_name (b, "gflops");
-      json_builder_add_double_value (b, res[i].gflops);
+      kd_json_add_double (b, res[i].gflops);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -245,8 +248,9 @@ cli_bench (int argc, char **argv)
       if (strcmp (json, "-") == 0)
         return CLI_EXIT_OK;
     }
-  printf ("threads %d, batch %d; sgemm on the MLP step's shapes: %.1f GFLOP/s\n", threads, B,
-          sgemm);
+  printf ("threads %d, batch %d, OpenBLAS kernel %s; sgemm on the MLP step's shapes: %.1f "
+          "GFLOP/s\n",
+          threads, B, kd_blas_core_name (), sgemm);
   printf ("%-5s %-32s %12s %10s %10s %8s\n", "model", "architecture", "samples/s", "ms/step",
           "GFLOP/s", "of sgemm");
   for (int i = 0; i < n; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kd_json.h"
 #include "kd_loader.h"
 #include "kd_session.h"
 
@@ -288,11 +289,11 @@ model_json (KdTrainer *tr, const KdResults *r, KdModelId m)
   json_builder_set_member_name (b, "parameters");
   json_builder_add_int_value (b, (gint64)net->n_params);
   json_builder_set_member_name (b, "accuracy");
-  json_builder_add_double_value (b, r->accuracy[m]);
+  kd_json_add_double (b, r->accuracy[m]);
   json_builder_set_member_name (b, "agreement");
-  json_builder_add_double_value (b, r->agreement[m]);
+  kd_json_add_double (b, r->agreement[m]);
   json_builder_set_member_name (b, "kl");
-  json_builder_add_double_value (b, r->kl[m]);
+  kd_json_add_double (b, r->kl[m]);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -330,13 +331,14 @@ results_json (KdTrainer *tr,
               const KdDataset *test,
               double elapsed)
 {
-  g_autofree char *cfg_text = kd_train_config_to_json (kd_trainer_get_config (tr));
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "distillscope");
   json_builder_add_string_value (b, PACKAGE_VERSION);
   json_builder_set_member_name (b, "config");
-  json_builder_add_value (b, json_from_string (cfg_text, NULL));
+  json_builder_begin_object (b);
+  kd_train_config_add_members (b, kd_trainer_get_config (tr));
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "data");
   json_builder_add_value (b, data_json (spec, train, test));
   for (int m = 0; m < KD_N_MODELS; m++)
@@ -345,9 +347,9 @@ results_json (KdTrainer *tr,
       json_builder_add_value (b, model_json (tr, r, (KdModelId)m));
     }
   json_builder_set_member_name (b, "temperature");
-  json_builder_add_double_value (b, r->temperature);
+  kd_json_add_double (b, r->temperature);
   json_builder_set_member_name (b, "elapsed_seconds");
-  json_builder_add_double_value (b, elapsed);
+  kd_json_add_double (b, elapsed);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -1,9 +1,11 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kd_io_error.h"
+#include "kd_json.h"
 
 static void
 vreport (const char *fmt, va_list ap)
@@ -35,12 +37,9 @@ cli_failure (const char *fmt, ...)
 gboolean
 cli_write_json (JsonNode *root, const char *path, GError **error)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, root);
-  gsize len = 0;
-  g_autofree char *text = json_generator_to_data (gen, &len);
+  /* Not json_generator directly: json-glib 1.6 writes 1e-08 as "1e-08.0", which is not JSON. */
+  g_autofree char *text = kd_json_to_text (root, TRUE);
+  gsize len = strlen (text);
   if (g_strcmp0 (path, "-") == 0)
     {
       fwrite (text, 1, len, stdout);

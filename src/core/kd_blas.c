@@ -1,6 +1,8 @@
 #include "kd_blas.h"
 
 #include <cblas.h>
+
+#include "kd_parallel.h"
 #include <string.h>
 
 /* Not in every cblas.h. */
@@ -18,6 +20,7 @@ kd_blas_set_threads (int n)
 {
   blas_threads = n < 1 ? 1 : n;
   openblas_set_num_threads (blas_threads);
+  kd_parallel_set_threads (blas_threads);
 }
 
 int
@@ -108,4 +111,11 @@ kd_blas_better_coretype (void)
     return "Haswell";
 #endif
   return NULL;
+}
+
+const char *
+kd_blas_core_name (void)
+{
+  const char *core = openblas_get_corename ();
+  return core ? core : "unknown";
 }

@@ -46,3 +46,6 @@ int kd_blas_get_threads (void);
  * otherwise NULL. The setting only takes effect in a process started with it, so programs
  * re-execute themselves (see the CLI's main). */
 const char *kd_blas_better_coretype (void);
+
+/* The name of the kernel set OpenBLAS runs (e.g. "SkylakeX", "Haswell", "Prescott"). */
+const char *kd_blas_core_name (void);

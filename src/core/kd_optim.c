@@ -1,5 +1,7 @@
 #include "kd_optim.h"
 
+#include "kd_parallel.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,21 +57,22 @@ kd_optim_reset (KdOptim *opt)
   opt->t = 0;
 }
 
+/* Per-step constants and the buffers, shared by the chunks of one update. */
+typedef struct
+{
+  float *p, *g, *m, *v;
+  float b1, b2, wd, eps, lr, step, inv_bc2;
+} UpdateJob;
+
 /* As torch.optim.Adam: bias-corrected moments, eps added after the square root. */
 static void
-adam_step (KdOptim *opt, float *restrict p, float *restrict g)
+adam_range (size_t begin, size_t end, void *data)
 {
-  const KdOptimConfig *c = &opt->cfg;
-  float *restrict m = opt->m;
-  float *restrict v = opt->v;
-  opt->t++;
-  const float b1 = c->beta1, b2 = c->beta2, wd = c->weight_decay, eps = c->eps;
-  const float bc1 = 1.0f - powf (b1, (float)opt->t);
-  const float bc2_sqrt = sqrtf (1.0f - powf (b2, (float)opt->t));
-  const float step = c->lr / bc1;
-  const float inv_bc2 = 1.0f / bc2_sqrt;
-  const size_t n = opt->n;
-  for (size_t i = 0; i < n; i++)
+  const UpdateJob *j = data;
+  float *restrict p = j->p, *restrict g = j->g, *restrict m = j->m, *restrict v = j->v;
+  const float b1 = j->b1, b2 = j->b2, wd = j->wd, eps = j->eps;
+  const float step = j->step, inv_bc2 = j->inv_bc2;
+  for (size_t i = begin; i < end; i++)
     {
       float gi = g[i] + wd * p[i];
       float mi = b1 * m[i] + (1.0f - b1) * gi;
@@ -83,14 +86,12 @@ adam_step (KdOptim *opt, float *restrict p, float *restrict g)
 
 /* As torch.optim.SGD with momentum (dampening 0, not Nesterov). */
 static void
-sgd_step (KdOptim *opt, float *restrict p, float *restrict g)
+sgd_range (size_t begin, size_t end, void *data)
 {
-  const KdOptimConfig *c = &opt->cfg;
-  float *restrict buf = opt->m;
-  const float mu = c->momentum, wd = c->weight_decay, lr = c->lr;
-  const size_t n = opt->n;
-  opt->t++;
-  for (size_t i = 0; i < n; i++)
+  const UpdateJob *j = data;
+  float *restrict p = j->p, *restrict g = j->g, *restrict buf = j->m;
+  const float mu = j->b1, wd = j->wd, lr = j->lr;
+  for (size_t i = begin; i < end; i++)
     {
       float gi = g[i] + wd * p[i];
       float bi = mu * buf[i] + gi;
@@ -100,11 +101,27 @@ sgd_step (KdOptim *opt, float *restrict p, float *restrict g)
     }
 }
 
+/* Below this many parameters per thread, waking a helper costs more than it saves. */
+#define KD_OPTIM_MIN_CHUNK (64 * 1024)
+
 void
 kd_optim_step (KdOptim *opt, float *params, float *grads)
 {
-  if (opt->cfg.kind == KD_OPTIM_ADAM)
-    adam_step (opt, params, grads);
+  const KdOptimConfig *c = &opt->cfg;
+  opt->t++;
+  UpdateJob job = { .p = params, .g = grads, .m = opt->m, .v = opt->v, .wd = c->weight_decay,
+                    .eps = c->eps, .lr = c->lr };
+  if (c->kind == KD_OPTIM_ADAM)
+    {
+      job.b1 = c->beta1;
+      job.b2 = c->beta2;
+      job.step = c->lr / (1.0f - powf (c->beta1, (float) opt->t));
+      job.inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float) opt->t));
+      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, adam_range, &job);
+    }
   else
-    sgd_step (opt, params, grads);
+    {
+      job.b1 = c->momentum;
+      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, sgd_range, &job);
+    }
 }

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "kd_io_error.h"
+#include "kd_json.h"
 
 /* safetensors refuses larger headers too; anything beyond is not one of our files. */
 #define HEADER_MAX_BYTES ((guint64)100000000)
@@ -144,15 +145,6 @@ crc_bytes (guint32 crc, const void *data, gsize len)
   return (guint32)crc32_z (crc, data, len);
 }
 
-/* The string a node holds, or NULL for anything else (json-glib's own getters warn). */
-static const char *
-node_string (JsonNode *node)
-{
-  if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static guint32
 metadata_crc (JsonObject *meta)
 {
@@ -160,396 +152,13 @@ metadata_crc (JsonObject *meta)
   for (gsize i = 0; i < G_N_ELEMENTS (covered_sections); i++)
     {
       const char *key = covered_sections[i];
-      const char *value = node_string (json_object_get_member (meta, key));
+      const char *value = kd_json_node_string (json_object_get_member (meta, key));
       if (!value)
         continue;
       crc = crc_bytes (crc, key, strlen (key) + 1);
       crc = crc_bytes (crc, value, strlen (value) + 1);
     }
   return crc;
-}
-
-/* Copies the string literal at p (escapes included); returns the position after it. */
-static const char *
-copy_string_literal (GString *out, const char *p)
-{
-  const char *q = p + 1;
-  while (*q && *q != '"')
-    q += (q[0] == '\\' && q[1]) ? 2 : 1;
-  q += *q == '"';
-  g_string_append_len (out, p, q - p);
-  return q;
-}
-
-/* Copies the number at p, a fractional one in its shortest exact form. */
-static const char *
-copy_number (GString *out, const char *p)
-{
-  static const char *const formats[]
-      = { "%.1g",  "%.2g",  "%.3g",  "%.4g",  "%.5g",  "%.6g",  "%.7g",  "%.8g", "%.9g",
-          "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g" };
-  gsize len = strspn (p, "0123456789+-.eE");
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!memchr (p, '.', len) && !memchr (p, 'e', len) && !memchr (p, 'E', len))
-    {
-      g_string_append_len (out, p, (gssize)len);
-      return p + len;
-    }
-  double d = g_ascii_strtod (p, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, formats[i], d), NULL) == d)
-      break;
-  g_string_append (out, buf);
-  if (!strpbrk (buf, ".e"))
-    g_string_append (out, ".0");
-  return p + len;
-}
-
-/* json-glib 1.6 prints doubles with 17 digits (0.7 as 0.69999999999999996) and 1e-08 as
- * "1e-08.0", which no other JSON reader accepts. Rewriting every fractional number in its
- * shortest exact form fixes both; the values read back are the same doubles. */
-static char *
-tidy_numbers (const char *text)
-{
-  GString *out = g_string_sized_new (strlen (text));
-  const char *p = text;
-  while (*p)
-    {
-      if (*p == '"')
-        p = copy_string_literal (out, p);
-      else if (*p == '-' || g_ascii_isdigit (*p))
-        p = copy_number (out, p);
-      else
-        g_string_append_c (out, *p++);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-builder_to_text (JsonBuilder *builder)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  json_generator_set_root (gen, root);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  return tidy_numbers (text);
-}
-
-/* The double closest to the shortest decimal that reads back as f, so that files say 0.9
- * rather than 0.899999976158142 (the float widened) and still restore f bit for bit. */
-static double
-float_as_decimal (float f)
-{
-  static const char *const formats[] = { "%.6g", "%.7g", "%.8g", "%.9g" };
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!isfinite (f))
-    return f;
-  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      double d = g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, formats[i], f), NULL);
-      if ((float)d == f)
-        return d;
-    }
-  return f;
-}
-
-/* JSON has no NaN or infinity: NaN is written as null, infinities as "inf" / "-inf". */
-static void
-add_number (JsonBuilder *b, double v)
-{
-  if (isnan (v))
-    json_builder_add_null_value (b);
-  else if (isinf (v))
-    json_builder_add_string_value (b, v > 0 ? "inf" : "-inf");
-  else
-    json_builder_add_double_value (b, v);
-}
-
-static void
-add_float (JsonBuilder *b, float f)
-{
-  add_number (b, float_as_decimal (f));
-}
-
-static gboolean
-node_to_double (JsonNode *node, double *out)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = NAN;
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  GType type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
-    {
-      *out = json_node_get_double (node);
-      return TRUE;
-    }
-  const char *s = node_string (node);
-  if (s && (g_str_equal (s, "inf") || g_str_equal (s, "-inf")))
-    {
-      *out = s[0] == '-' ? -INFINITY : INFINITY;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-node_to_int (JsonNode *node, gint64 *out)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
-static gboolean
-bad_value (GError **error, const char *name, const char *what)
-{
-  return fail (error, KD_IO_ERROR_BAD_VALUE, "field “%s” %s", name, what);
-}
-
-/* Optional integer member: absent leaves *out as it is. */
-static gboolean
-get_int (JsonObject *o, const char *name, gint64 lo, gint64 hi, gint64 *out, GError **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  gint64 v;
-  if (!node)
-    return TRUE;
-  if (!node_to_int (node, &v))
-    return bad_value (error, name, "must be an integer");
-  if (v < lo || v > hi)
-    return bad_value (error, name, "is out of range");
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-get_int32 (JsonObject *o, const char *name, int lo, int hi, int *out, GError **error)
-{
-  gint64 v = *out;
-  if (!get_int (o, name, lo, hi, &v, error))
-    return FALSE;
-  *out = (int)v;
-  return TRUE;
-}
-
-/* Optional number member (null / "inf" allowed where `finite` is FALSE). */
-static gboolean
-get_double (JsonObject *o, const char *name, gboolean finite, double *out, GError **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  double v;
-  if (!node)
-    return TRUE;
-  if (!node_to_double (node, &v) || (finite && !isfinite (v)))
-    return bad_value (error, name, "must be a number");
-  *out = v;
-  return TRUE;
-}
-
-/* Optional string member copied into a fixed buffer. */
-static gboolean
-get_string (JsonObject *o, const char *name, char *buf, gsize len, GError **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  if (!node)
-    return TRUE;
-  if (!node_string (node))
-    return bad_value (error, name, "must be a string");
-  if (g_strlcpy (buf, node_string (node), len) >= len)
-    return bad_value (error, name, "is too long");
-  return TRUE;
-}
-
-static JsonObject *
-parse_object (JsonParser *parser, const char *text, gssize len, const char *what, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  if (!json_parser_load_from_data (parser, text, len, &local))
-    {
-      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_BAD_VALUE, "%s is not JSON (%s)", what,
-                   local->message);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_BAD_VALUE, "%s is not a JSON object", what);
-      return NULL;
-    }
-  return json_node_get_object (root);
-}
-
-/* ---- configuration --------------------------------------------------------------------- */
-
-typedef enum
-{
-  FIELD_INT,
-  FIELD_FLOAT,
-} FieldKind;
-
-static const struct
-{
-  const char *name;
-  FieldKind kind;
-  gsize offset;
-} config_fields[] = {
-  { "teacher_epochs", FIELD_INT, offsetof (KdTrainConfig, teacher_epochs) },
-  { "epochs", FIELD_INT, offsetof (KdTrainConfig, epochs) },
-  { "T0", FIELD_FLOAT, offsetof (KdTrainConfig, T0) },
-  { "T1", FIELD_FLOAT, offsetof (KdTrainConfig, T1) },
-  { "alpha", FIELD_FLOAT, offsetof (KdTrainConfig, alpha) },
-  { "lr", FIELD_FLOAT, offsetof (KdTrainConfig, optim.lr) },
-  { "momentum", FIELD_FLOAT, offsetof (KdTrainConfig, optim.momentum) },
-  { "weight_decay", FIELD_FLOAT, offsetof (KdTrainConfig, optim.weight_decay) },
-  { "beta1", FIELD_FLOAT, offsetof (KdTrainConfig, optim.beta1) },
-  { "beta2", FIELD_FLOAT, offsetof (KdTrainConfig, optim.beta2) },
-  { "eps", FIELD_FLOAT, offsetof (KdTrainConfig, optim.eps) },
-  { "batch", FIELD_INT, offsetof (KdTrainConfig, batch) },
-  { "threads", FIELD_INT, offsetof (KdTrainConfig, threads) },
-  { "eval_every_epochs", FIELD_INT, offsetof (KdTrainConfig, eval_every_epochs) },
-  { "history_every", FIELD_INT, offsetof (KdTrainConfig, history_every) },
-};
-
-/* Writes the configuration's members into an open object of `b`. */
-static void
-add_config_members (JsonBuilder *b, const KdTrainConfig *cfg)
-{
-  json_builder_set_member_name (b, "teacher_arch");
-  json_builder_add_string_value (b, cfg->teacher_arch);
-  json_builder_set_member_name (b, "student_arch");
-  json_builder_add_string_value (b, cfg->student_arch);
-  json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, cfg->mode == KD_MODE_ONLINE ? "online" : "offline");
-  json_builder_set_member_name (b, "optimizer");
-  json_builder_add_string_value (b, cfg->optim.kind == KD_OPTIM_SGD ? "sgd" : "adam");
-  for (gsize i = 0; i < G_N_ELEMENTS (config_fields); i++)
-    {
-      const char *field = (const char *)cfg + config_fields[i].offset;
-      json_builder_set_member_name (b, config_fields[i].name);
-      if (config_fields[i].kind == FIELD_INT)
-        json_builder_add_int_value (b, *(const int *)field);
-      else
-        add_float (b, *(const float *)field);
-    }
-  /* json-glib, like many readers, holds integers as signed 64-bit: larger seeds are strings. */
-  json_builder_set_member_name (b, "seed");
-  if (cfg->seed <= (guint64)G_MAXINT64)
-    json_builder_add_int_value (b, (gint64)cfg->seed);
-  else
-    {
-      g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, cfg->seed);
-      json_builder_add_string_value (b, s);
-    }
-}
-
-gchar *
-kd_train_config_to_json (const KdTrainConfig *cfg)
-{
-  g_return_val_if_fail (cfg != NULL, NULL);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  add_config_members (b, cfg);
-  json_builder_end_object (b);
-  return builder_to_text (b);
-}
-
-static gboolean
-get_choice (JsonObject *o,
-            const char *name,
-            const char *first,
-            const char *second,
-            int *out,
-            GError **error)
-{
-  char buf[16] = "";
-  if (!get_string (o, name, buf, sizeof buf, error))
-    return FALSE;
-  if (!json_object_has_member (o, name))
-    return TRUE;
-  if (!g_str_equal (buf, first) && !g_str_equal (buf, second))
-    return fail (error, KD_IO_ERROR_BAD_VALUE, "field “%s” must be “%s” or “%s”", name, first,
-                 second);
-  *out = g_str_equal (buf, second);
-  return TRUE;
-}
-
-static gboolean
-get_seed (JsonObject *o, guint64 *seed, GError **error)
-{
-  JsonNode *node = json_object_get_member (o, "seed");
-  gint64 v;
-  if (!node)
-    return TRUE;
-  if (node_to_int (node, &v) && v >= 0)
-    {
-      *seed = (guint64)v;
-      return TRUE;
-    }
-  if (node_string (node)
-      && g_ascii_string_to_unsigned (node_string (node), 10, 0, G_MAXUINT64, seed, NULL))
-    return TRUE;
-  return bad_value (error, "seed", "must be a non-negative integer");
-}
-
-static gboolean
-get_config_fields (JsonObject *o, KdTrainConfig *cfg, GError **error)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (config_fields); i++)
-    {
-      char *field = (char *)cfg + config_fields[i].offset;
-      const char *name = config_fields[i].name;
-      if (config_fields[i].kind == FIELD_INT)
-        {
-          if (!get_int32 (o, name, G_MININT, G_MAXINT, (int *)field, error))
-            return FALSE;
-          continue;
-        }
-      double v = *(float *)field;
-      if (!get_double (o, name, TRUE, &v, error))
-        return FALSE;
-      if (!isfinite ((float)v))
-        return bad_value (error, name, "is out of range");
-      *(float *)field = (float)v;
-    }
-  return TRUE;
-}
-
-static gboolean
-config_from_object (JsonObject *o, KdTrainConfig *out, GError **error)
-{
-  KdTrainConfig cfg;
-  int mode = KD_MODE_OFFLINE, sgd = 0;
-  char msg[256];
-  kd_train_config_default (&cfg);
-  if (!get_string (o, "teacher_arch", cfg.teacher_arch, sizeof cfg.teacher_arch, error)
-      || !get_string (o, "student_arch", cfg.student_arch, sizeof cfg.student_arch, error)
-      || !get_choice (o, "mode", "offline", "online", &mode, error)
-      || !get_choice (o, "optimizer", "adam", "sgd", &sgd, error))
-    return FALSE;
-  cfg.mode = mode ? KD_MODE_ONLINE : KD_MODE_OFFLINE;
-  /* Unspecified optimizer fields take the defaults of the chosen optimizer, not Adam's. */
-  if ((sgd ? KD_OPTIM_SGD : KD_OPTIM_ADAM) != cfg.optim.kind)
-    kd_optim_config_default (&cfg.optim, sgd ? KD_OPTIM_SGD : KD_OPTIM_ADAM);
-  if (!get_config_fields (o, &cfg, error) || !get_seed (o, &cfg.seed, error))
-    return FALSE;
-  if (kd_train_config_check (&cfg, msg, sizeof msg) != KD_OK)
-    return fail (error, KD_IO_ERROR_BAD_VALUE, "configuration out of range: %s", msg);
-  *out = cfg;
-  return TRUE;
-}
-
-gboolean
-kd_train_config_from_json (const char *json, KdTrainConfig *cfg, GError **error)
-{
-  g_return_val_if_fail (json != NULL && cfg != NULL, FALSE);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *o = parse_object (parser, json, -1, "the configuration", error);
-  return o && config_from_object (o, cfg, error);
 }
 
 /* ---- session object -------------------------------------------------------------------- */
@@ -615,7 +224,7 @@ config_section (const KdSession *s)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_config_members (b, &s->config);
+  kd_train_config_add_members (b, &s->config);
   json_builder_set_member_name (b, "data_spec");
   json_builder_add_string_value (b, s->data_spec);
   json_builder_set_member_name (b, "train_limit");
@@ -623,7 +232,7 @@ config_section (const KdSession *s)
   json_builder_set_member_name (b, "test_limit");
   json_builder_add_int_value (b, s->test_limit);
   json_builder_end_object (b);
-  return builder_to_text (b);
+  return kd_json_builder_to_text (b, FALSE);
 }
 
 static void
@@ -680,7 +289,7 @@ model_section (const char *role, const KdNet *net)
   add_int_member (b, "n_params", (gint64)net->n_params);
   add_layer_list (b, role, net);
   json_builder_end_object (b);
-  return builder_to_text (b);
+  return kd_json_builder_to_text (b, FALSE);
 }
 
 /* One array of a float field of every history point, read at byte `offset` of a point. */
@@ -690,7 +299,7 @@ add_history_floats (JsonBuilder *b, const char *name, const KdHistory *h, gsize 
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
   for (int i = 0; i < h->n; i++)
-    add_float (b, *(const float *)((const char *)&h->points[i] + offset));
+    kd_json_add_float (b, *(const float *)((const char *)&h->points[i] + offset));
   json_builder_end_array (b);
 }
 
@@ -725,7 +334,7 @@ history_section (const KdHistory *h)
   add_history_per_model (b, "train_acc", h, offsetof (KdHistoryPoint, train_acc));
   add_history_per_model (b, "test_acc", h, offsetof (KdHistoryPoint, test_acc));
   json_builder_end_object (b);
-  return builder_to_text (b);
+  return kd_json_builder_to_text (b, FALSE);
 }
 
 static void
@@ -736,7 +345,7 @@ add_results_per_model (JsonBuilder *b, const char *name, const double v[KD_N_MOD
   for (int m = 0; m < KD_N_MODELS; m++)
     {
       json_builder_set_member_name (b, role_names[m]);
-      add_number (b, v[m]);
+      kd_json_add_double (b, v[m]);
     }
   json_builder_end_object (b);
 }
@@ -747,12 +356,12 @@ results_section (const KdResults *r)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "temperature");
-  add_float (b, r->temperature);
+  kd_json_add_float (b, r->temperature);
   add_results_per_model (b, "accuracy", r->accuracy);
   add_results_per_model (b, "agreement", r->agreement);
   add_results_per_model (b, "kl", r->kl);
   json_builder_end_object (b);
-  return builder_to_text (b);
+  return kd_json_builder_to_text (b, FALSE);
 }
 
 static void
@@ -841,10 +450,8 @@ build_header (const KdSession *s, GArray *refs, gsize *len)
       json_object_set_object_member (root, t->name, tensor_entry (t));
     }
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), root);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_root (gen, node);
-  gsize text_len = 0;
-  g_autofree char *text = json_generator_to_data (gen, &text_len);
+  g_autofree char *text = kd_json_to_text (node, FALSE);
+  gsize text_len = strlen (text);
   *len = (text_len + 7) & ~(gsize)7;
   char *header = g_malloc (*len);
   memcpy (header, text, text_len);
@@ -976,7 +583,7 @@ parse_header (JsonParser *parser, const guint8 *file, gsize len, Reader *r, GErr
 static const char *
 meta_string (const Reader *r, const char *key)
 {
-  return node_string (json_object_get_member (r->meta, key));
+  return kd_json_node_string (json_object_get_member (r->meta, key));
 }
 
 static const char *
@@ -1060,8 +667,8 @@ entry_span (JsonObject *header, const char *name, Span *span)
   JsonArray *a = offsets && JSON_NODE_HOLDS_ARRAY (offsets) ? json_node_get_array (offsets) : NULL;
   span->name = name;
   return a && json_array_get_length (a) == 2
-         && node_to_int (json_array_get_element (a, 0), &span->begin)
-         && node_to_int (json_array_get_element (a, 1), &span->end) && 0 <= span->begin
+         && kd_json_node_to_int (json_array_get_element (a, 0), &span->begin)
+         && kd_json_node_to_int (json_array_get_element (a, 1), &span->end) && 0 <= span->begin
          && span->begin <= span->end;
 }
 
@@ -1115,7 +722,7 @@ section_object (const Reader *r, JsonParser *parser, const char *key, GError **e
 {
   const char *text = require_section (r, key, error);
   g_autofree char *what = g_strdup_printf ("section “%s”", key);
-  return text ? parse_object (parser, text, -1, what, error) : NULL;
+  return text ? kd_json_parse_object (parser, text, -1, what, error) : NULL;
 }
 
 static gboolean
@@ -1132,10 +739,10 @@ read_config (const Reader *r, KdSession *s, GError **error)
   JsonObject *o = section_object (r, parser, "config", error);
   if (!o)
     return FALSE;
-  if (!config_from_object (o, &s->config, error)
-      || !get_string (o, "data_spec", s->data_spec, sizeof s->data_spec, error)
-      || !get_int32 (o, "train_limit", G_MININT, G_MAXINT, &s->train_limit, error)
-      || !get_int32 (o, "test_limit", G_MININT, G_MAXINT, &s->test_limit, error))
+  if (!kd_train_config_from_object (o, &s->config, error)
+      || !kd_json_get_string (o, "data_spec", s->data_spec, sizeof s->data_spec, error)
+      || !kd_json_get_int32 (o, "train_limit", G_MININT, G_MAXINT, &s->train_limit, error)
+      || !kd_json_get_int32 (o, "test_limit", G_MININT, G_MAXINT, &s->test_limit, error))
     return section_failed (error, "config");
   return TRUE;
 }
@@ -1153,13 +760,13 @@ parse_model_info (JsonObject *o, ModelInfo *info, GError **error)
   static const char *const required[] = { "arch", "in_c", "in_h", "in_w", "n_classes", "n_params" };
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     if (!json_object_has_member (o, required[i]))
-      return bad_value (error, required[i], "is missing");
-  if (!get_string (o, "arch", info->arch, sizeof info->arch, error)
-      || !get_int32 (o, "in_c", 1, INPUT_MAX_DIM, &info->in_c, error)
-      || !get_int32 (o, "in_h", 1, INPUT_MAX_DIM, &info->in_h, error)
-      || !get_int32 (o, "in_w", 1, INPUT_MAX_DIM, &info->in_w, error)
-      || !get_int32 (o, "n_classes", 2, KD_MAX_CLASSES, &info->n_classes, error)
-      || !get_int (o, "n_params", 0, G_MAXINT64, &info->n_params, error))
+      return kd_json_field_error (error, required[i], "is missing");
+  if (!kd_json_get_string (o, "arch", info->arch, sizeof info->arch, error)
+      || !kd_json_get_int32 (o, "in_c", 1, INPUT_MAX_DIM, &info->in_c, error)
+      || !kd_json_get_int32 (o, "in_h", 1, INPUT_MAX_DIM, &info->in_h, error)
+      || !kd_json_get_int32 (o, "in_w", 1, INPUT_MAX_DIM, &info->in_w, error)
+      || !kd_json_get_int32 (o, "n_classes", 2, KD_MAX_CLASSES, &info->n_classes, error)
+      || !kd_json_get_int (o, "n_params", 0, G_MAXINT64, &info->n_params, error))
     return FALSE;
   if ((gint64)info->in_c * info->in_h * info->in_w > INPUT_MAX_DIM)
     return fail (error, KD_IO_ERROR_TOO_LARGE, "the input shape is too large");
@@ -1249,7 +856,8 @@ check_shape (JsonObject *entry, const TensorRef *t, GError **error)
   int n = a ? (int)json_array_get_length (a) : -1;
   gboolean same = n == t->ndim;
   for (int i = 0; same && i < n; i++)
-    same = node_to_int (json_array_get_element (a, (guint)i), &shape[i]) && shape[i] == t->shape[i];
+    same = kd_json_node_to_int (json_array_get_element (a, (guint)i), &shape[i])
+           && shape[i] == t->shape[i];
   if (!same)
     {
       g_autofree char *want = shape_to_string (t->shape, t->ndim);
@@ -1269,7 +877,7 @@ read_tensor (const Reader *r, const TensorRef *t, GError **error)
   if (!node || !JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, KD_IO_ERROR_MISMATCH, "tensor %s is missing", t->name);
   JsonObject *entry = json_node_get_object (node);
-  const char *dtype = node_string (json_object_get_member (entry, "dtype"));
+  const char *dtype = kd_json_node_string (json_object_get_member (entry, "dtype"));
   if (!dtype)
     return fail (error, KD_IO_ERROR_BAD_VALUE, "tensor %s has no valid dtype", t->name);
   if (!g_str_equal (dtype, "F32"))
@@ -1304,43 +912,15 @@ read_tensors (const Reader *r, KdSession *s, GError **error)
   return TRUE;
 }
 
-/* An array member with exactly n elements (any length when n < 0). */
-static JsonArray *
-get_array (JsonObject *o, const char *name, gint64 n, GError **error)
-{
-  JsonNode *node = o ? json_object_get_member (o, name) : NULL;
-  JsonArray *a = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  if (!a)
-    bad_value (error, name, "must be an array");
-  else if (n >= 0 && json_array_get_length (a) != (guint)n)
-    {
-      bad_value (error, name, "has the wrong length");
-      return NULL;
-    }
-  return a;
-}
-
-static JsonObject *
-get_object (JsonObject *o, const char *name, GError **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  if (!node || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      bad_value (error, name, "must be an object");
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
 static gboolean
 read_history_floats (JsonObject *o, const char *name, KdHistory *h, gsize offset, GError **error)
 {
-  JsonArray *a = get_array (o, name, h->n, error);
+  JsonArray *a = kd_json_get_array (o, name, h->n, error);
   for (int i = 0; a && i < h->n; i++)
     {
       double v;
-      if (!node_to_double (json_array_get_element (a, (guint)i), &v))
-        return bad_value (error, name, "must hold numbers");
+      if (!kd_json_node_to_double (json_array_get_element (a, (guint)i), &v))
+        return kd_json_field_error (error, name, "must hold numbers");
       *(float *)((char *)&h->points[i] + offset) = (float)v;
     }
   return a != NULL;
@@ -1349,7 +929,7 @@ read_history_floats (JsonObject *o, const char *name, KdHistory *h, gsize offset
 static gboolean
 read_history_per_model (JsonObject *o, const char *name, KdHistory *h, gsize offset, GError **error)
 {
-  JsonObject *per_model = get_object (o, name, error);
+  JsonObject *per_model = kd_json_get_object (o, name, error);
   for (int m = 0; per_model && m < KD_N_MODELS; m++)
     if (!read_history_floats (per_model, role_names[m], h, offset + (gsize)m * sizeof (float),
                               error))
@@ -1372,16 +952,16 @@ phase_from_name (const char *name)
 static gboolean
 read_history_steps (JsonObject *o, KdHistory *h, GError **error)
 {
-  JsonArray *steps = get_array (o, "step", h->n, error);
-  JsonArray *phases = steps ? get_array (o, "phase", h->n, error) : NULL;
+  JsonArray *steps = kd_json_get_array (o, "step", h->n, error);
+  JsonArray *phases = steps ? kd_json_get_array (o, "phase", h->n, error) : NULL;
   for (int i = 0; phases && i < h->n; i++)
     {
       gint64 step;
-      int phase = phase_from_name (node_string (json_array_get_element (phases, (guint)i)));
-      if (!node_to_int (json_array_get_element (steps, (guint)i), &step) || step < 0)
-        return bad_value (error, "step", "must hold non-negative integers");
+      int phase = phase_from_name (kd_json_node_string (json_array_get_element (phases, (guint)i)));
+      if (!kd_json_node_to_int (json_array_get_element (steps, (guint)i), &step) || step < 0)
+        return kd_json_field_error (error, "step", "must hold non-negative integers");
       if (phase < 0)
-        return bad_value (error, "phase", "holds an unknown phase");
+        return kd_json_field_error (error, "phase", "holds an unknown phase");
       h->points[i].step = (long)step;
       h->points[i].phase = (KdPhase)phase;
     }
@@ -1391,7 +971,7 @@ read_history_steps (JsonObject *o, KdHistory *h, GError **error)
 static gboolean
 parse_history (JsonObject *o, KdHistory *out, GError **error)
 {
-  JsonArray *steps = get_array (o, "step", -1, error);
+  JsonArray *steps = kd_json_get_array (o, "step", -1, error);
   if (!steps)
     return FALSE;
   KdHistory h = { .n = (int)MIN (json_array_get_length (steps), (guint)G_MAXINT) };
@@ -1413,12 +993,12 @@ parse_history (JsonObject *o, KdHistory *out, GError **error)
 static gboolean
 read_results_per_model (JsonObject *o, const char *name, double v[KD_N_MODELS], GError **error)
 {
-  JsonObject *per_model = get_object (o, name, error);
+  JsonObject *per_model = kd_json_get_object (o, name, error);
   for (int m = 0; per_model && m < KD_N_MODELS; m++)
     {
       JsonNode *node = json_object_get_member (per_model, role_names[m]);
-      if (!node || !node_to_double (node, &v[m]))
-        return bad_value (error, name, "must hold a number per model");
+      if (!node || !kd_json_node_to_double (node, &v[m]))
+        return kd_json_field_error (error, name, "must hold a number per model");
     }
   return per_model != NULL;
 }
@@ -1429,8 +1009,8 @@ parse_results (JsonObject *o, KdResults *out, GError **error)
   KdResults res = { 0 };
   double t = NAN;
   if (!json_object_has_member (o, "temperature"))
-    return bad_value (error, "temperature", "is missing");
-  if (!get_double (o, "temperature", FALSE, &t, error)
+    return kd_json_field_error (error, "temperature", "is missing");
+  if (!kd_json_get_double (o, "temperature", FALSE, &t, error)
       || !read_results_per_model (o, "accuracy", res.accuracy, error)
       || !read_results_per_model (o, "agreement", res.agreement, error)
       || !read_results_per_model (o, "kl", res.kl, error))

@@ -12,6 +12,8 @@
  *   "history"           JSON: the loss/accuracy history
  *   "results"           JSON: accuracy / agreement / KL per model (absent if not finished)
  *   "crc32.<tensor>"    CRC-32 of each tensor's bytes, to refuse damaged files
+ *   "metadata_crc32"    CRC-32 over the known sections above, so a damaged byte in the
+ *                       configuration or history is refused too
  *
  * Tensors are named "<role>.<layer index>.weight" / ".bias" with PyTorch's shapes, roles
  * teacher, student, baseline. Readers ignore sections they do not know, so later versions can
@@ -21,6 +23,7 @@
 
 #include <glib.h>
 
+#include "kd_config_json.h" /* the configuration's JSON, also used for the "config" section */
 #include "kd_train.h"
 
 #define KD_SESSION_FORMAT "distillscope-session"
@@ -52,7 +55,3 @@ KdSession *kd_session_load (const char *path, GError **error);
  * results. */
 KdSession *kd_session_from_trainer (KdTrainer *trainer, const char *data_spec, int train_limit,
                                     int test_limit);
-
-/* JSON (de)serialisation of the configuration, shared with the CLI's --json output. */
-gchar   *kd_train_config_to_json (const KdTrainConfig *cfg);
-gboolean kd_train_config_from_json (const char *json, KdTrainConfig *cfg, GError **error);

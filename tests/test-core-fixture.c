@@ -14,12 +14,14 @@
 
 #include <glib.h>
 
+#include "kd-test-blas.h"
+
 #include "kd_arch.h"
 #include "kd_loss.h"
 #include "kd_net.h"
 
 #define FIXTURE_MAGIC "distillscope-fixture 1"
-#define TOLERANCE     1e-4
+#define TOLERANCE 1e-4
 
 typedef struct
 {
@@ -108,7 +110,7 @@ fixture_load (Fixture *fx, const char *basename)
   g_assert_no_error (error);
   end = g_strstr_len (contents, length, "\nend\n");
   g_assert_nonnull (end);
-  offset = (gsize) (end - contents) + strlen ("\nend\n");
+  offset = (gsize)(end - contents) + strlen ("\nend\n");
 
   header = g_strndup (contents, end - contents);
   lines = g_strsplit (header, "\n", -1);
@@ -184,8 +186,8 @@ fixture_setup (Fixture *fx, gconstpointer basename)
   fixture_load (fx, basename);
   if (kd_arch_parse (fx->arch, &arch, &err) != KD_OK)
     g_error ("kd_arch_parse (\"%s\"): %s", fx->arch, err.message);
-  g_assert_cmpint (kd_net_new (&arch, fx->c, fx->h, fx->w, fx->n_classes, fx->batch, &fx->net),
-                   ==, KD_OK);
+  g_assert_cmpint (kd_net_new (&arch, fx->c, fx->h, fx->w, fx->n_classes, fx->batch, &fx->net), ==,
+                   KD_OK);
   fixture_load_params (fx);
 }
 
@@ -215,7 +217,7 @@ assert_close (const char *name, const float *got, const float *want, gsize n)
 
   for (gsize i = 0; i < n; i++)
     {
-      double err = fabs ((double) got[i] - want[i]);
+      double err = fabs ((double)got[i] - want[i]);
 
       if (close_enough (got[i], want[i]))
         continue;
@@ -249,20 +251,20 @@ fixture_labels (const Fixture *fx)
   const FixtureArray *a = fixture_get (fx, "labels");
 
   g_assert_true (a->is_u8);
-  g_assert_cmpuint (a->count, ==, (gsize) fx->batch);
+  g_assert_cmpuint (a->count, ==, (gsize)fx->batch);
   return a->data;
 }
 
 static gsize
 logits_count (const Fixture *fx)
 {
-  return (gsize) fx->batch * fx->n_classes;
+  return (gsize)fx->batch * fx->n_classes;
 }
 
 static void
 test_forward (Fixture *fx, gconstpointer basename)
 {
-  gsize n_in = (gsize) fx->batch * kd_net_in_dim (fx->net);
+  gsize n_in = (gsize)fx->batch * kd_net_in_dim (fx->net);
   const float *logits = kd_net_forward (fx->net, fixture_floats (fx, "input", n_in), fx->batch);
 
   assert_close ("logits", logits, fixture_floats (fx, "logits", logits_count (fx)),
@@ -275,8 +277,8 @@ test_ce_loss (Fixture *fx, gconstpointer basename)
 {
   gsize n = logits_count (fx);
   g_autofree float *dlogits = g_new (float, n);
-  double ce = kd_cross_entropy (fixture_floats (fx, "logits", n), fixture_labels (fx),
-                                fx->batch, fx->n_classes, dlogits);
+  double ce = kd_cross_entropy (fixture_floats (fx, "logits", n), fixture_labels (fx), fx->batch,
+                                fx->n_classes, dlogits);
 
   assert_close_scalar ("ce.loss", ce, fixture_floats (fx, "ce.loss", 1)[0]);
   assert_close ("ce.dlogits", dlogits, fixture_floats (fx, "ce.dlogits", n), n);
@@ -287,10 +289,9 @@ test_kd_loss (Fixture *fx, gconstpointer basename)
 {
   gsize n = logits_count (fx);
   g_autofree float *dlogits = g_new (float, n);
-  KdLossParts parts = kd_distill_loss (fixture_floats (fx, "logits", n),
-                                       fixture_floats (fx, "teacher", n), fixture_labels (fx),
-                                       fx->batch, fx->n_classes, fx->temperature, fx->alpha,
-                                       dlogits);
+  KdLossParts parts = kd_distill_loss (
+      fixture_floats (fx, "logits", n), fixture_floats (fx, "teacher", n), fixture_labels (fx),
+      fx->batch, fx->n_classes, fx->temperature, fx->alpha, dlogits);
 
   assert_close_scalar ("kd.loss", parts.total, fixture_floats (fx, "kd.loss", 1)[0]);
   assert_close_scalar ("kd.kl", parts.kl, fixture_floats (fx, "kd.kl", 1)[0]);
@@ -304,7 +305,7 @@ static void
 check_grads (Fixture *fx, const char *prefix, gboolean distill)
 {
   KdNet *net = fx->net;
-  gsize n = logits_count (fx), n_in = (gsize) fx->batch * kd_net_in_dim (net);
+  gsize n = logits_count (fx), n_in = (gsize)fx->batch * kd_net_in_dim (net);
   g_autofree float *dlogits = g_new (float, n);
   g_autofree float *dinput = g_new (float, n_in);
   g_autofree char *dinput_name = g_strdup_printf ("%s.grad.input", prefix);
@@ -364,11 +365,8 @@ add_fixture_tests (const char *name, const char *basename)
     const char *suffix;
     void (*func) (Fixture *, gconstpointer);
   } cases[] = {
-    { "forward", test_forward },
-    { "ce-loss", test_ce_loss },
-    { "kd-loss", test_kd_loss },
-    { "ce-grads", test_ce_grads },
-    { "kd-grads", test_kd_grads },
+    { "forward", test_forward },   { "ce-loss", test_ce_loss },   { "kd-loss", test_kd_loss },
+    { "ce-grads", test_ce_grads }, { "kd-grads", test_kd_grads },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -382,6 +380,7 @@ add_fixture_tests (const char *name, const char *basename)
 int
 main (int argc, char **argv)
 {
+  kd_test_use_fast_blas (argv);
   g_test_init (&argc, &argv, NULL);
 
   add_fixture_tests ("mlp", "fixture-mlp.bin");

@@ -94,8 +94,8 @@ kd_sgemm_ref (bool trans_a,
 const char *
 kd_blas_better_coretype (void)
 {
-  static const char *const generic[] = { "Prescott", "Core2", "Penryn", "Dunnington",
-                                         "Nehalem", "Katmai", "Coppermine", "Northwood" };
+  static const char *const generic[] = { "Prescott", "Core2",  "Penryn",     "Dunnington",
+                                         "Nehalem",  "Katmai", "Coppermine", "Northwood" };
   const char *core = openblas_get_corename ();
   bool is_generic = false;
   for (size_t i = 0; core && i < sizeof generic / sizeof generic[0]; i++)

@@ -14,27 +14,40 @@
 #include "kd_rng.h"
 
 /* out (B, O) = in (B, I) . w^T (O, I) + b (O) */
-void kd_dense_forward (float *out, const float *in, const float *w, const float *b, int B,
-                       int I, int O);
+void
+kd_dense_forward (float *out, const float *in, const float *w, const float *b, int B, int I, int O);
 /* dw (O, I) += dout^T . in; db (O) += sum_b dout; din (B, I) = dout . w */
-void kd_dense_backward (const float *dout, const float *in, const float *w, float *din,
-                        float *dw, float *db, int B, int I, int O);
+void kd_dense_backward (const float *dout,
+                        const float *in,
+                        const float *w,
+                        float *din,
+                        float *dw,
+                        float *db,
+                        int B,
+                        int I,
+                        int O);
 
 typedef struct
 {
-  int B, C_in, H, W;        /* input (B, C_in, H, W) */
+  int B, C_in, H, W; /* input (B, C_in, H, W) */
   int C_out, K, stride, pad;
-  int H_out, W_out;         /* output (B, C_out, H_out, W_out) */
+  int H_out, W_out; /* output (B, C_out, H_out, W_out) */
 } KdConvDims;
 
 /* Fills H_out/W_out; returns 0 when the geometry is valid. */
-int    kd_conv_dims_init (KdConvDims *d);
+int kd_conv_dims_init (KdConvDims *d);
 /* Floats of workspace the conv functions need for the given dims. */
 size_t kd_conv2d_workspace (const KdConvDims *d);
-void   kd_conv2d_forward (float *out, const float *in, const float *w, const float *b,
-                          const KdConvDims *d, float *work);
-void   kd_conv2d_backward (const float *dout, const float *in, const float *w, float *din,
-                           float *dw, float *db, const KdConvDims *d, float *work);
+void kd_conv2d_forward (
+    float *out, const float *in, const float *w, const float *b, const KdConvDims *d, float *work);
+void kd_conv2d_backward (const float *dout,
+                         const float *in,
+                         const float *w,
+                         float *din,
+                         float *dw,
+                         float *db,
+                         const KdConvDims *d,
+                         float *work);
 
 typedef struct
 {
@@ -43,18 +56,16 @@ typedef struct
   int H_out, W_out;
 } KdPoolDims;
 
-int  kd_pool_dims_init (KdPoolDims *d);
+int kd_pool_dims_init (KdPoolDims *d);
 /* argmax (B, C, H_out, W_out) records the flat input index within each (b, c) plane. */
 void kd_maxpool_forward (float *out, int32_t *argmax, const float *in, const KdPoolDims *d);
-void kd_maxpool_backward (const float *dout, const int32_t *argmax, float *din,
-                          const KdPoolDims *d);
+void
+kd_maxpool_backward (const float *dout, const int32_t *argmax, float *din, const KdPoolDims *d);
 
 void kd_relu_forward (float *out, const float *in, size_t n);
 /* Uses the forward output: relu'(x) = out > 0. */
 void kd_relu_backward (const float *dout, const float *out, float *din, size_t n);
 
 /* Inverted dropout: kept units are scaled by 1 / (1 - p) so inference needs no change. */
-void kd_dropout_forward (float *out, uint8_t *mask, const float *in, size_t n, float p,
-                         KdRng *rng);
-void kd_dropout_backward (const float *dout, const uint8_t *mask, float *din, size_t n,
-                          float p);
+void kd_dropout_forward (float *out, uint8_t *mask, const float *in, size_t n, float p, KdRng *rng);
+void kd_dropout_backward (const float *dout, const uint8_t *mask, float *din, size_t n, float p);

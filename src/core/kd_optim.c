@@ -109,14 +109,19 @@ kd_optim_step (KdOptim *opt, float *params, float *grads)
 {
   const KdOptimConfig *c = &opt->cfg;
   opt->t++;
-  UpdateJob job = { .p = params, .g = grads, .m = opt->m, .v = opt->v, .wd = c->weight_decay,
-                    .eps = c->eps, .lr = c->lr };
+  UpdateJob job = { .p = params,
+                    .g = grads,
+                    .m = opt->m,
+                    .v = opt->v,
+                    .wd = c->weight_decay,
+                    .eps = c->eps,
+                    .lr = c->lr };
   if (c->kind == KD_OPTIM_ADAM)
     {
       job.b1 = c->beta1;
       job.b2 = c->beta2;
-      job.step = c->lr / (1.0f - powf (c->beta1, (float) opt->t));
-      job.inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float) opt->t));
+      job.step = c->lr / (1.0f - powf (c->beta1, (float)opt->t));
+      job.inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float)opt->t));
       kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, adam_range, &job);
     }
   else

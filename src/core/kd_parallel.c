@@ -40,7 +40,7 @@ run_chunk (size_t index)
 static void *
 helper_main (void *arg)
 {
-  size_t index = (size_t) (uintptr_t) arg;
+  size_t index = (size_t)(uintptr_t)arg;
   unsigned long seen = 0;
   pthread_mutex_lock (&pool.lock);
   for (;;)
@@ -85,8 +85,7 @@ kd_parallel_set_threads (int threads)
       pool.generation = 0;
       for (int i = 0; i < helpers; i++)
         {
-          if (pthread_create (&pool.threads[i], NULL, helper_main, (void *) (uintptr_t) (i + 1))
-              != 0)
+          if (pthread_create (&pool.threads[i], NULL, helper_main, (void *)(uintptr_t)(i + 1)) != 0)
             break; /* fewer helpers still compute the same result */
           pool.n_helpers++;
         }
@@ -104,7 +103,7 @@ void
 kd_parallel_for (size_t n, size_t min_chunk, KdRangeFunc func, void *user_data)
 {
   pthread_mutex_lock (&job_lock);
-  size_t parts = (size_t) pool.n_helpers + 1;
+  size_t parts = (size_t)pool.n_helpers + 1;
   if (parts == 1 || n < parts * (min_chunk ? min_chunk : 1))
     {
       pthread_mutex_unlock (&job_lock);
@@ -113,7 +112,7 @@ kd_parallel_for (size_t n, size_t min_chunk, KdRangeFunc func, void *user_data)
     }
   /* Chunk boundaries on 16-element (64-byte) lines: no false sharing, and the split is the
    * same for the same n and thread count, so results are reproducible. */
-  size_t chunk = ((n + parts - 1) / parts + 15) & ~(size_t) 15;
+  size_t chunk = ((n + parts - 1) / parts + 15) & ~(size_t)15;
   pthread_mutex_lock (&pool.lock);
   pool.func = func;
   pool.user_data = user_data;

@@ -385,6 +385,50 @@ test_bad_arch (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err.message, "pool"));
 }
 
+static void
+test_set_teacher (Fixture *f, gconstpointer data)
+{
+  KdTrainer *first = new_trainer (f);
+  run_to_end (first);
+  KdNet *trained = kd_trainer_get_net (first, KD_TEACHER);
+  KdTrainer *tr = new_trainer (f);
+  g_assert_cmpint (kd_trainer_set_teacher (tr, trained->params, trained->n_params - 1), ==,
+                   KD_ERR_INVALID);
+  g_assert_cmpint (kd_trainer_set_teacher (tr, trained->params, trained->n_params), ==, KD_OK);
+  KdProgress p;
+  kd_trainer_get_progress (tr, &p);
+  g_assert_cmpint (p.phase, ==, KD_PHASE_STUDENTS);
+  g_assert_cmpint (p.total_steps, ==, 3 * (512 / 32));
+  run_to_end (tr);
+  KdNet *kept = kd_trainer_get_net (tr, KD_TEACHER);
+  g_assert_cmpmem (kept->params, kept->n_params * 4, trained->params, trained->n_params * 4);
+  KdResults r;
+  kd_trainer_get_results (tr, &r);
+  g_assert_cmpfloat (r.accuracy[KD_STUDENT], >, 0.85);
+  /* Too late once steps were taken. */
+  KdTrainer *late = new_trainer (f);
+  kd_trainer_step (late);
+  g_assert_cmpint (kd_trainer_set_teacher (late, trained->params, trained->n_params), ==,
+                   KD_ERR_INVALID);
+  kd_trainer_free (late);
+  kd_trainer_free (tr);
+  kd_trainer_free (first);
+}
+
+static void
+test_net_clone (Fixture *f, gconstpointer data)
+{
+  KdTrainer *tr = new_trainer (f);
+  KdNet *net = kd_trainer_get_net (tr, KD_TEACHER), *copy = NULL;
+  g_assert_cmpint (kd_net_clone (net, 7, &copy), ==, KD_OK);
+  g_assert_cmpint (copy->max_batch, ==, 7);
+  g_assert_cmpmem (copy->params, copy->n_params * 4, net->params, net->n_params * 4);
+  copy->params[0] += 1.0f;
+  g_assert_cmpfloat (copy->params[0], !=, net->params[0]);
+  kd_net_free (copy);
+  kd_trainer_free (tr);
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -403,6 +447,8 @@ main (int argc, char **argv)
   ADD ("/core/train/online", test_online);
   ADD ("/core/train/history-anneal", test_history_and_anneal);
   ADD ("/core/train/bad-arch", test_bad_arch);
+  ADD ("/core/train/set-teacher", test_set_teacher);
+  ADD ("/core/train/net-clone", test_net_clone);
   g_test_add_func ("/core/train/config-check", test_config_check);
   return g_test_run ();
 }

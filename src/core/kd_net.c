@@ -379,3 +379,15 @@ kd_net_forward_flops (const KdNet *net)
     }
   return flops;
 }
+
+KdStatus
+kd_net_clone (const KdNet *net, int max_batch, KdNet **out)
+{
+  KdStatus st
+      = kd_net_new (&net->arch, net->in_c, net->in_h, net->in_w, net->n_classes, max_batch, out);
+  if (st != KD_OK)
+    return st;
+  memcpy ((*out)->params, net->params, net->n_params * sizeof (float));
+  (*out)->drop_rng = net->drop_rng;
+  return KD_OK;
+}

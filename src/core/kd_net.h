@@ -77,6 +77,11 @@ void kd_net_backward (KdNet *net, const float *dlogits, int b, float *dinput);
 
 void kd_net_zero_grads (KdNet *net);
 
+/* A new network of the same architecture and input shape with its own workspace for up to
+ * max_batch samples and a copy of the parameters: analyses run on clones, never on a network
+ * another thread trains. */
+KdStatus kd_net_clone (const KdNet *net, int max_batch, KdNet **out);
+
 /* Output size per sample of layer i, and of the activation before layer i. */
 size_t kd_net_layer_out_dim (const KdNet *net, int i);
 

@@ -675,3 +675,15 @@ kd_trainer_snapshot (KdTrainer *tr)
   s->results = tr->results;
   return s;
 }
+
+KdStatus
+kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n)
+{
+  KdNet *teacher = tr->net[KD_TEACHER];
+  if (tr->cfg.mode != KD_MODE_OFFLINE || tr->step != 0 || n != teacher->n_params)
+    return KD_ERR_INVALID;
+  memcpy (teacher->params, params, n * sizeof (float));
+  memcpy (tr->good[KD_TEACHER], params, n * sizeof (float));
+  tr->total_steps = tr->student_steps;
+  return enter_student_phase (tr);
+}

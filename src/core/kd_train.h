@@ -149,5 +149,11 @@ KdNet *kd_trainer_get_net (KdTrainer *tr, KdModelId id);
 const KdTrainConfig *kd_trainer_get_config (const KdTrainer *tr);
 /* Which model diverged and at which step, after KD_ERR_DIVERGED. */
 void kd_trainer_divergence (const KdTrainer *tr, KdModelId *model, long *step);
+/* Offline mode, before the first step: uses `params` (n values, the teacher architecture's
+ * size) as an already trained teacher and starts with the students, so sweeps and reloaded
+ * sessions reuse one teacher. KD_ERR_INVALID when the size does not match or steps were
+ * taken. */
+KdStatus kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n);
+
 /* A new snapshot (reference 1) of the current state. */
 KdSnapshot *kd_trainer_snapshot (KdTrainer *tr);

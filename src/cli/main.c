@@ -7,7 +7,6 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib.h>
 
@@ -27,27 +26,11 @@ print_help (FILE *out)
                 "Run “distillscope-cli COMMAND --help” for a command's options.\n");
 }
 
-/* Restarts the process with OPENBLAS_CORETYPE set when OpenBLAS fell back to its generic
- * kernel on a CPU it has fast kernels for (see kd_blas_better_coretype). A setting already in
- * the environment is always respected: some machines need a particular one to be correct. */
-static void
-use_fast_blas_kernels (char **argv)
-{
-  if (g_getenv ("OPENBLAS_CORETYPE"))
-    return;
-  const char *core = kd_blas_better_coretype ();
-  if (!core)
-    return;
-  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
-  execv ("/proc/self/exe", argv);
-  /* exec failed: carry on with the slow kernel rather than not at all. */
-  g_unsetenv ("OPENBLAS_CORETYPE");
-}
-
 int
 main (int argc, char **argv)
 {
-  use_fast_blas_kernels (argv);
+  /* Before anything else: OpenBLAS picks its kernels when it is loaded. */
+  kd_blas_restart_with_fast_kernel (argv);
   setlocale (LC_ALL, "");
   /* Numbers in JSON, CSV and tables always use a '.' decimal point. */
   setlocale (LC_NUMERIC, "C");

@@ -3,7 +3,9 @@
 #include <cblas.h>
 
 #include "kd_parallel.h"
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Not in every cblas.h. */
 char *openblas_get_corename (void);
@@ -118,4 +120,16 @@ kd_blas_core_name (void)
 {
   const char *core = openblas_get_corename ();
   return core ? core : "unknown";
+}
+
+void
+kd_blas_restart_with_fast_kernel (char **argv)
+{
+  if (getenv ("OPENBLAS_CORETYPE"))
+    return;
+  const char *core = kd_blas_better_coretype ();
+  if (!core || setenv ("OPENBLAS_CORETYPE", core, 1) != 0)
+    return;
+  execv ("/proc/self/exe", argv);
+  unsetenv ("OPENBLAS_CORETYPE");
 }

@@ -47,5 +47,11 @@ int kd_blas_get_threads (void);
  * re-execute themselves (see the CLI's main). */
 const char *kd_blas_better_coretype (void);
 
+/* When kd_blas_better_coretype() names a kernel and OPENBLAS_CORETYPE is not set, sets it and
+ * re-executes the running program (/proc/self/exe) with the same argv; returns only when no
+ * restart was needed or the exec failed (the environment is then left as it was). A setting
+ * already in the environment is always respected: some machines need a particular one. */
+void kd_blas_restart_with_fast_kernel (char **argv);
+
 /* The name of the kernel set OpenBLAS runs (e.g. "SkylakeX", "Haswell", "Prescott"). */
 const char *kd_blas_core_name (void);

@@ -1,6 +1,7 @@
 #include "kd_rng.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static uint64_t
 splitmix64 (uint64_t *x)
@@ -90,4 +91,16 @@ void
 kd_rng_fork (KdRng *rng, KdRng *child)
 {
   kd_rng_seed (child, kd_rng_next (rng));
+}
+
+int32_t *
+kd_rng_permutation (KdRng *rng, size_t n)
+{
+  int32_t *order = malloc ((n ? n : 1) * sizeof *order);
+  if (!order)
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    order[i] = (int32_t)i;
+  kd_rng_shuffle (rng, order, n);
+  return order;
 }

@@ -24,5 +24,7 @@ uint32_t kd_rng_below (KdRng *rng, uint32_t n);
 float kd_rng_normal (KdRng *rng);
 /* Fisher-Yates shuffle of idx[0..n). */
 void kd_rng_shuffle (KdRng *rng, int32_t *idx, size_t n);
+/* A new array holding 0..n-1 in random order (free() it), or NULL when out of memory. */
+int32_t *kd_rng_permutation (KdRng *rng, size_t n);
 /* An independent stream derived from this one (for a second consumer). */
 void kd_rng_fork (KdRng *rng, KdRng *child);

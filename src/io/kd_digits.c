@@ -521,18 +521,15 @@ kd_digits_generate (int n, uint64_t seed)
   if (n < 1)
     return NULL;
   KdDataset *ds = kd_dataset_new (n, 1, DIG_SIDE, DIG_SIDE, 10, 1);
-  int32_t *order = malloc ((size_t)n * sizeof *order);
+  KdRng rng;
+  kd_rng_seed (&rng, seed);
+  int32_t *order = ds ? kd_rng_permutation (&rng, (size_t)n) : NULL;
   if (!ds || !order)
     {
       kd_dataset_free (ds);
       free (order);
       return NULL;
     }
-  KdRng rng;
-  kd_rng_seed (&rng, seed);
-  for (int i = 0; i < n; i++)
-    order[i] = i;
-  kd_rng_shuffle (&rng, order, (size_t)n);
   /* Sample i is of class i mod 10 and lands at a shuffled position: balanced classes,
    * and any prefix stays close to balanced. */
   for (int i = 0; i < n; i++)

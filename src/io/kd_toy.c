@@ -117,18 +117,15 @@ kd_toy_generate (KdToyKind kind, int n, int n_classes, float noise, uint64_t see
   if (kind == KD_TOY_XOR)
     n_classes = 2;
   KdDataset *ds = kd_dataset_new (n, 1, 1, 2, n_classes, 0);
-  int32_t *order = malloc ((size_t)n * sizeof *order);
+  KdRng rng;
+  kd_rng_seed (&rng, seed);
+  int32_t *order = ds ? kd_rng_permutation (&rng, (size_t)n) : NULL;
   if (!ds || !order)
     {
       kd_dataset_free (ds);
       free (order);
       return NULL;
     }
-  KdRng rng;
-  kd_rng_seed (&rng, seed);
-  for (int i = 0; i < n; i++)
-    order[i] = i;
-  kd_rng_shuffle (&rng, order, (size_t)n);
   /* Sample i is of class i mod n_classes and lands at a shuffled position. */
   for (int i = 0; i < n; i++)
     {

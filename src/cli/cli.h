@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "kd_session.h"
 #include "kd_train.h"
 
 /* Exit codes: 2 for anything the user typed wrong (bad option, value or input file), 1 for
@@ -17,6 +18,40 @@ enum
 };
 
 int cli_train (int argc, char **argv);
+int cli_analyse (int argc, char **argv);
+
+/* The experiment's options as typed: strings, checked by cli_train_config_from_args so that
+ * every message names the option. */
+typedef struct
+{
+  char *data, *teacher, *student, *mode, *optimizer, *json, *save;
+  char *epochs, *teacher_epochs, *temperature, *temperature_end, *alpha, *lr, *momentum;
+  char *weight_decay, *batch, *seed, *threads, *train_limit, *test_limit;
+  gboolean quiet;
+} CliTrainArgs;
+
+GOptionGroup *cli_train_option_group (CliTrainArgs *a);
+void cli_train_args_clear (CliTrainArgs *a);
+/* limits (2): train and test sample limits (0 = all). On failure *msg names the option. */
+gboolean
+cli_train_config_from_args (const CliTrainArgs *a, KdTrainConfig *cfg, long *limits, char **msg);
+
+/* Trains the experiment the options describe (progress on a terminal unless quiet) and
+ * returns it as a session with the data it used; an exit status on failure, already
+ * reported. */
+int
+cli_train_session (const CliTrainArgs *a, KdSession **session, KdDataset **train, KdDataset **test);
+
+/* A finite number in [lo, hi] (open at lo when lo_open), or a whole number in [lo, hi]; on
+ * failure *msg names the option and the problem. */
+gboolean cli_parse_number (const char *opt,
+                           const char *text,
+                           double lo,
+                           gboolean lo_open,
+                           double hi,
+                           double *out,
+                           char **msg);
+gboolean cli_parse_int (const char *opt, const char *text, long lo, long hi, long *out, char **msg);
 int cli_bench (int argc, char **argv);
 
 /* Prints "distillscope-cli: <message>" on stderr and returns CLI_EXIT_USAGE. */

@@ -1,8 +1,6 @@
 /* distillscope-cli train — the experiment from the command line. */
 #include "config.h"
 
-#include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +11,6 @@
 #include "kd_loader.h"
 #include "kd_session.h"
 
-typedef struct
-{
-  char *data, *teacher, *student, *mode, *optimizer, *json, *save;
-  char *epochs, *teacher_epochs, *temperature, *temperature_end, *alpha, *lr, *momentum;
-  char *weight_decay, *batch, *seed, *threads, *train_limit, *test_limit;
-  gboolean quiet;
-} TrainArgs;
-
 static atomic_int interrupted;
 
 static void
@@ -30,202 +20,16 @@ on_sigint (int sig)
   atomic_store (&interrupted, 1);
 }
 
-static void
-train_args_clear (TrainArgs *a)
-{
-  char **fields[] = { &a->data,
-                      &a->teacher,
-                      &a->student,
-                      &a->mode,
-                      &a->optimizer,
-                      &a->json,
-                      &a->save,
-                      &a->epochs,
-                      &a->teacher_epochs,
-                      &a->temperature,
-                      &a->temperature_end,
-                      &a->alpha,
-                      &a->lr,
-                      &a->momentum,
-                      &a->weight_decay,
-                      &a->batch,
-                      &a->seed,
-                      &a->threads,
-                      &a->train_limit,
-                      &a->test_limit };
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
-    g_clear_pointer (fields[i], g_free);
-}
-
-/* Parses a finite number in [lo, hi] (open at an end when the flag says so). */
-static gboolean
-parse_number (const char *opt,
-              const char *text,
-              double lo,
-              gboolean lo_open,
-              double hi,
-              double *out,
-              char **msg)
-{
-  char *end = NULL;
-  errno = 0;
-  double v = g_ascii_strtod (text, &end);
-  if (errno || end == text || *end != '\0' || !isfinite (v))
-    {
-      *msg = g_strdup_printf ("%s: “%s” is not a number", opt, text);
-      return FALSE;
-    }
-  if ((lo_open ? v <= lo : v < lo) || v > hi)
-    {
-      *msg = g_strdup_printf ("%s: %s is out of range; expected %s %g and at most %g", opt, text,
-                              lo_open ? "more than" : "at least", lo, hi);
-      return FALSE;
-    }
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-parse_int (const char *opt, const char *text, long lo, long hi, long *out, char **msg)
-{
-  char *end = NULL;
-  errno = 0;
-  long long v = g_ascii_strtoll (text, &end, 10);
-  if (errno || end == text || *end != '\0')
-    {
-      *msg = g_strdup_printf ("%s: “%s” is not a whole number", opt, text);
-      return FALSE;
-    }
-  if (v < lo || v > hi)
-    {
-      *msg = g_strdup_printf ("%s: %s is out of range; expected %ld to %ld", opt, text, lo, hi);
-      return FALSE;
-    }
-  *out = (long)v;
-  return TRUE;
-}
-
-#define NUM_OPT(field, name, lo, lo_open, hi, dst)                                                 \
-  do                                                                                               \
-    {                                                                                              \
-      double v_;                                                                                   \
-      if (a->field && !parse_number (name, a->field, lo, lo_open, hi, &v_, msg))                   \
-        return FALSE;                                                                              \
-      if (a->field)                                                                                \
-        dst = (float)v_;                                                                           \
-    }                                                                                              \
-  while (0)
-
-#define INT_OPT(field, name, lo, hi, dst)                                                          \
-  do                                                                                               \
-    {                                                                                              \
-      long v_;                                                                                     \
-      if (a->field && !parse_int (name, a->field, lo, hi, &v_, msg))                               \
-        return FALSE;                                                                              \
-      if (a->field)                                                                                \
-        dst = v_;                                                                                  \
-    }                                                                                              \
-  while (0)
-
-static gboolean
-parse_choices (const TrainArgs *a, KdTrainConfig *cfg, char **msg)
-{
-  if (a->mode && strcmp (a->mode, "offline") != 0 && strcmp (a->mode, "online") != 0)
-    {
-      *msg = g_strdup_printf ("--mode: “%s” is not a mode; expected offline or online", a->mode);
-      return FALSE;
-    }
-  if (a->mode)
-    cfg->mode = strcmp (a->mode, "online") == 0 ? KD_MODE_ONLINE : KD_MODE_OFFLINE;
-  if (a->optimizer && strcmp (a->optimizer, "adam") != 0 && strcmp (a->optimizer, "sgd") != 0)
-    {
-      *msg = g_strdup_printf ("--optimizer: “%s” is not an optimizer; expected adam or sgd",
-                              a->optimizer);
-      return FALSE;
-    }
-  if (a->optimizer)
-    kd_optim_config_default (&cfg->optim,
-                             strcmp (a->optimizer, "sgd") == 0 ? KD_OPTIM_SGD : KD_OPTIM_ADAM);
-  return TRUE;
-}
-
-static gboolean
-check_arch (const char *opt, const char *text, char **msg)
-{
-  KdArch arch;
-  KdArchError err;
-  if (kd_arch_parse (text, &arch, &err) == KD_OK)
-    return TRUE;
-  *msg = g_strdup_printf ("%s “%s”: %s", opt, text, err.message);
-  return FALSE;
-}
-
-static gboolean
-config_from_args (const TrainArgs *a, KdTrainConfig *cfg, long *limits, char **msg)
-{
-  kd_train_config_default (cfg);
-  if (!parse_choices (a, cfg, msg))
-    return FALSE;
-  if (a->teacher && !check_arch ("--teacher", a->teacher, msg))
-    return FALSE;
-  if (a->student && !check_arch ("--student", a->student, msg))
-    return FALSE;
-  if (a->teacher)
-    g_strlcpy (cfg->teacher_arch, a->teacher, sizeof cfg->teacher_arch);
-  if (a->student)
-    g_strlcpy (cfg->student_arch, a->student, sizeof cfg->student_arch);
-  long v = (long)cfg->seed;
-  INT_OPT (epochs, "--epochs", 1, 10000, cfg->epochs);
-  INT_OPT (teacher_epochs, "--teacher-epochs", 1, 10000, cfg->teacher_epochs);
-  NUM_OPT (temperature, "--temperature", 0.0, TRUE, 1000.0, cfg->T0);
-  cfg->T1 = cfg->T0;
-  NUM_OPT (temperature_end, "--temperature-end", 0.0, TRUE, 1000.0, cfg->T1);
-  NUM_OPT (alpha, "--alpha", 0.0, FALSE, 1.0, cfg->alpha);
-  NUM_OPT (lr, "--lr", 0.0, TRUE, 10.0, cfg->optim.lr);
-  NUM_OPT (momentum, "--momentum", 0.0, FALSE, 0.999, cfg->optim.momentum);
-  NUM_OPT (weight_decay, "--weight-decay", 0.0, FALSE, 0.5, cfg->optim.weight_decay);
-  INT_OPT (batch, "--batch", 1, 65536, cfg->batch);
-  INT_OPT (threads, "--threads", 1, 256, cfg->threads);
-  INT_OPT (seed, "--seed", 0, G_MAXINT32, v);
-  cfg->seed = (uint64_t)v;
-  INT_OPT (train_limit, "--train-limit", 1, G_MAXINT32, limits[0]);
-  INT_OPT (test_limit, "--test-limit", 1, G_MAXINT32, limits[1]);
-  char buf[256];
-  if (kd_train_config_check (cfg, buf, sizeof buf) != KD_OK)
-    {
-      *msg = g_strdup (buf);
-      return FALSE;
-    }
-  return TRUE;
-}
+static const char *const train_summary
+    = "Architectures are '-'-separated layers: fcN, convN[kK][sS][pP], pool[K], drop[P];\n"
+      "e.g. fc1200-fc1200 or conv32-pool-conv64-pool-fc128. Built-in data: synthetic-digits,\n"
+      "spirals, moons, blobs, xor, rings; fashion-mnist when installed; or an IDX directory or "
+      "CSV file.";
 
 static GOptionContext *
-train_option_context (TrainArgs *a)
+train_option_context (CliTrainArgs *a)
 {
   const GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_STRING, &a->data,
-      "Dataset name or path (default synthetic-digits)", "NAME|PATH" },
-    { "teacher", 0, 0, G_OPTION_ARG_STRING, &a->teacher, "Teacher architecture", "ARCH" },
-    { "student", 0, 0, G_OPTION_ARG_STRING, &a->student, "Student architecture", "ARCH" },
-    { "epochs", 'e', 0, G_OPTION_ARG_STRING, &a->epochs, "Student epochs", "N" },
-    { "teacher-epochs", 0, 0, G_OPTION_ARG_STRING, &a->teacher_epochs,
-      "Teacher epochs (offline mode)", "N" },
-    { "temperature", 'T', 0, G_OPTION_ARG_STRING, &a->temperature, "Temperature (start)", "T" },
-    { "temperature-end", 0, 0, G_OPTION_ARG_STRING, &a->temperature_end,
-      "Anneal the temperature linearly to T1", "T1" },
-    { "alpha", 'a', 0, G_OPTION_ARG_STRING, &a->alpha, "Weight of the soft loss, 0..1", "A" },
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &a->mode, "offline or online", "MODE" },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &a->optimizer, "adam or sgd", "NAME" },
-    { "lr", 0, 0, G_OPTION_ARG_STRING, &a->lr, "Learning rate", "X" },
-    { "momentum", 0, 0, G_OPTION_ARG_STRING, &a->momentum, "SGD momentum", "X" },
-    { "weight-decay", 0, 0, G_OPTION_ARG_STRING, &a->weight_decay, "L2 weight decay", "X" },
-    { "batch", 'b', 0, G_OPTION_ARG_STRING, &a->batch, "Mini-batch size", "N" },
-    { "seed", 's', 0, G_OPTION_ARG_STRING, &a->seed, "Random seed", "S" },
-    { "threads", 'j', 0, G_OPTION_ARG_STRING, &a->threads, "Threads", "N" },
-    { "train-limit", 0, 0, G_OPTION_ARG_STRING, &a->train_limit, "Use the first N training samples",
-      "N" },
-    { "test-limit", 0, 0, G_OPTION_ARG_STRING, &a->test_limit, "Use the first N test samples",
-      "N" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &a->json, "Write results as JSON (- for stdout)",
       "FILE" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &a->save, "Write a session file", "FILE" },
@@ -233,12 +37,9 @@ train_option_context (TrainArgs *a)
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("- train teacher, distilled and baseline student");
+  g_option_context_set_main_group (ctx, cli_train_option_group (a));
   g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_summary (
-      ctx, "Architectures are '-'-separated layers: fcN, convN[kK][sS][pP], pool[K], drop[P];\n"
-           "e.g. fc1200-fc1200 or conv32-pool-conv64-pool-fc128. Built-in data: "
-           "synthetic-digits,\nspirals, moons, blobs, xor, rings; fashion-mnist when installed; "
-           "or an IDX directory / CSV file.");
+  g_option_context_set_summary (ctx, train_summary);
   return ctx;
 }
 
@@ -375,7 +176,7 @@ report_run_failure (KdTrainer *tr, KdStatus st)
 }
 
 static int
-write_outputs (const TrainArgs *a,
+write_outputs (const CliTrainArgs *a,
                KdTrainer *tr,
                const KdDataset *train,
                const KdDataset *test,
@@ -405,36 +206,47 @@ write_outputs (const TrainArgs *a,
   return CLI_EXIT_OK;
 }
 
+/* Loads the data and trains; on success *trainer holds the finished run. */
 static int
-run_experiment (const TrainArgs *a, const KdTrainConfig *cfg, const long *limits)
+train_run (const CliTrainArgs *a,
+           const KdTrainConfig *cfg,
+           const long *limits,
+           KdTrainer **trainer,
+           KdDataset **train,
+           KdDataset **test,
+           double *elapsed)
 {
-  KdDataset *train = NULL, *test = NULL;
   g_autoptr (GError) error = NULL;
   const char *spec = a->data ? a->data : "synthetic-digits";
-  if (!kd_loader_load (spec, cfg->seed, (int)limits[0], (int)limits[1], &train, &test, &error))
+  if (!kd_loader_load (spec, cfg->seed, (int)limits[0], (int)limits[1], train, test, &error))
     return cli_usage_error ("%s", error->message);
-  KdTrainer *tr = NULL;
   KdArchError arch_err = { 0 };
-  KdStatus st = kd_trainer_new (cfg, train, test, &tr, &arch_err);
-  int rc;
+  KdStatus st = kd_trainer_new (cfg, *train, *test, trainer, &arch_err);
   if (st == KD_ERR_ARCH)
-    rc = cli_usage_error ("architecture does not fit the %dx%dx%d input of “%s”: %s", train->c,
-                          train->h, train->w, spec, arch_err.message);
-  else if (st != KD_OK)
-    rc = cli_failure ("cannot set up the experiment: %s", kd_status_to_string (st));
-  else
-    {
-      RunState rs = { .quiet = a->quiet };
-      cli_progress_init (&rs.bar);
-      signal (SIGINT, on_sigint);
-      gint64 t0 = g_get_monotonic_time ();
-      st = kd_trainer_run (tr, &interrupted, on_progress, &rs);
-      double elapsed = (g_get_monotonic_time () - t0) / 1e6;
-      if (!a->quiet)
-        cli_progress_finish (&rs.bar);
-      rc = st == KD_OK ? write_outputs (a, tr, train, test, limits, elapsed)
-                       : report_run_failure (tr, st);
-    }
+    return cli_usage_error ("architecture does not fit the %dx%dx%d input of “%s”: %s", (*train)->c,
+                            (*train)->h, (*train)->w, spec, arch_err.message);
+  if (st != KD_OK)
+    return cli_failure ("cannot set up the experiment: %s", kd_status_to_string (st));
+  RunState rs = { .quiet = a->quiet };
+  cli_progress_init (&rs.bar);
+  signal (SIGINT, on_sigint);
+  gint64 t0 = g_get_monotonic_time ();
+  st = kd_trainer_run (*trainer, &interrupted, on_progress, &rs);
+  *elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  if (!a->quiet)
+    cli_progress_finish (&rs.bar);
+  return st == KD_OK ? CLI_EXIT_OK : report_run_failure (*trainer, st);
+}
+
+static int
+run_experiment (const CliTrainArgs *a, const KdTrainConfig *cfg, const long *limits)
+{
+  KdDataset *train = NULL, *test = NULL;
+  KdTrainer *tr = NULL;
+  double elapsed = 0.0;
+  int rc = train_run (a, cfg, limits, &tr, &train, &test, &elapsed);
+  if (rc == CLI_EXIT_OK)
+    rc = write_outputs (a, tr, train, test, limits, elapsed);
   kd_trainer_free (tr);
   kd_dataset_free (train);
   kd_dataset_free (test);
@@ -442,9 +254,31 @@ run_experiment (const TrainArgs *a, const KdTrainConfig *cfg, const long *limits
 }
 
 int
+cli_train_session (const CliTrainArgs *a, KdSession **session, KdDataset **train, KdDataset **test)
+{
+  KdTrainConfig cfg;
+  long limits[2] = { 0, 0 };
+  g_autofree char *msg = NULL;
+  if (!cli_train_config_from_args (a, &cfg, limits, &msg))
+    return cli_usage_error ("%s", msg);
+  KdTrainer *tr = NULL;
+  double elapsed = 0.0;
+  int rc = train_run (a, &cfg, limits, &tr, train, test, &elapsed);
+  if (rc == CLI_EXIT_OK)
+    {
+      *session = kd_session_from_trainer (tr, a->data ? a->data : "synthetic-digits",
+                                          (int)limits[0], (int)limits[1]);
+      if (!*session)
+        rc = cli_failure ("out of memory");
+    }
+  kd_trainer_free (tr);
+  return rc;
+}
+
+int
 cli_train (int argc, char **argv)
 {
-  TrainArgs a = { 0 };
+  CliTrainArgs a = { 0 };
   GOptionContext *ctx = train_option_context (&a);
   g_autoptr (GError) error = NULL;
   gboolean ok = g_option_context_parse (ctx, &argc, &argv, &error);
@@ -457,10 +291,10 @@ cli_train (int argc, char **argv)
     rc = cli_usage_error ("%s", error->message);
   else if (argc > 1)
     rc = cli_usage_error ("unexpected argument “%s”", argv[1]);
-  else if (!config_from_args (&a, &cfg, limits, &msg))
+  else if (!cli_train_config_from_args (&a, &cfg, limits, &msg))
     rc = cli_usage_error ("%s", msg);
   else
     rc = run_experiment (&a, &cfg, limits);
-  train_args_clear (&a);
+  cli_train_args_clear (&a);
   return rc;
 }

@@ -20,7 +20,8 @@ print_help (FILE *out)
                 "\n"
                 "Commands:\n"
                 "  train     train a teacher, a distilled student and a baseline student\n"
-                "  bench     measure training throughput of the canonical models\n"
+                "  analyse   soft labels, similarity, temperature sweeps, saliency, CKA, PCA, metrics\n"
+           "  bench     measure training throughput of the canonical models\n"
                 "  version   print the version\n"
                 "\n"
                 "Run “distillscope-cli COMMAND --help” for a command's options.\n");
@@ -42,6 +43,8 @@ main (int argc, char **argv)
   const char *cmd = argv[1];
   if (strcmp (cmd, "train") == 0)
     return cli_train (argc - 1, argv + 1);
+  if (strcmp (cmd, "analyse") == 0 || strcmp (cmd, "analyze") == 0)
+    return cli_analyse (argc - 1, argv + 1);
   if (strcmp (cmd, "bench") == 0)
     return cli_bench (argc - 1, argv + 1);
   if (strcmp (cmd, "version") == 0 || strcmp (cmd, "--version") == 0)

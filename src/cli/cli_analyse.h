@@ -1,0 +1,42 @@
+/* cli_analyse.h — the analyse command's context, shared by its section writers. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cli.h"
+#include "kd_session.h"
+
+typedef struct
+{
+  KdSession *session;         /* the three networks (owned) */
+  KdDataset *train, *test;    /* owned */
+  KdNet *nets[KD_N_MODELS];   /* borrowed from session */
+  float *logits[KD_N_MODELS]; /* (test->n, K) computed once, owned */
+  int K;
+  int sample;          /* --sample */
+  int samples;         /* --samples: size of dataset-level analyses */
+  float T;             /* --temperature */
+  double t_min, t_max; /* display sweep */
+  int t_points;
+  char **methods; /* saliency methods (NULL-terminated, owned) */
+  char *target;   /* true | pred | teacher */
+  int ig_steps, smooth_n;
+  double smooth_sigma, topk;
+  char *ig_baseline; /* zeros | mean | blur */
+  guint64 seed;
+} AnalyseCtx;
+
+/* A section writer adds one top-level member's value to the builder, or fails with error. */
+typedef gboolean (*AnalyseSection) (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+
+gboolean analyse_softlabels (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_similarity (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_tsweep (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_metrics (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+
+/* JSON helpers for arrays of numbers. */
+void cli_json_add_floats (JsonBuilder *b, const float *v, int n);
+void cli_json_add_doubles (JsonBuilder *b, const double *v, int n);
+void cli_json_add_double_matrix (JsonBuilder *b, const double *m, int rows, int cols);
+void cli_json_add_int_matrix (JsonBuilder *b, const int *m, int rows, int cols);
+void cli_json_add_class_names (JsonBuilder *b, const KdDataset *ds);

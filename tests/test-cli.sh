@@ -123,6 +123,47 @@ else
   not_ok "online mode with annealed temperature"
 fi
 
+# analyse on a saved session: one top-level object per requested analysis.
+if [ -f "$tmp/a.dss" ] && "$cli" analyse --session "$tmp/a.dss" \
+     --what softlabels,similarity,tsweep,metrics --sample 3 --t-points 20 --json - \
+     >"$tmp/an.json" 2>"$tmp/err" \
+   && $py - "$tmp/an.json" <<'PY'
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+assert list(r) == ["softlabels", "similarity", "tsweep", "metrics"], list(r)
+K = len(r["softlabels"]["class_names"])
+for m in ("teacher", "student", "baseline"):
+    p = r["softlabels"][m]["probs"]
+    assert len(p) == K and abs(sum(p) - 1) < 1e-4
+    assert len(r["similarity"][m]) == K and all(abs(sum(row) - 1) < 1e-6 for row in r["similarity"][m])
+    assert len(r["tsweep"][m]["probs"]) == 20 and len(r["tsweep"][m]["entropy"]) == 20
+    mm = r["metrics"][m]
+    for k in ("accuracy", "agreement", "kl", "ece"):
+        assert 0 <= mm[k] and (k == "kl" or mm[k] <= 1), (m, k, mm[k])
+    assert sum(map(sum, mm["confusion"])) == r["metrics"]["samples"]
+    assert len(mm["reliability"]) == 15
+assert r["softlabels"]["sample"] == 3
+assert r["metrics"]["teacher"]["agreement"] == 1.0
+assert "student" in r["similarity"]["distance_to_teacher"]
+PY
+then ok "analyse --session writes the requested analyses"
+else not_ok "analyse --session writes the requested analyses" "$(cat "$tmp/err")"; fi
+
+expect_usage "analyse: unknown analysis" "“foo” is not an analysis" analyse --session "$tmp/a.dss" --what metrics,foo
+expect_usage "analyse: sample out of range" "--sample" analyse --session "$tmp/a.dss" --sample 100000
+expect_usage "analyse: bad target" "--target" analyse --session "$tmp/a.dss" --target nobody
+head -c 300 "$tmp/a.dss" >"$tmp/cut.dss"
+expect_usage "analyse: truncated session" "cut.dss" analyse --session "$tmp/cut.dss"
+expect_usage "analyse: missing session" "missing.dss" analyse --session "$tmp/missing.dss"
+
+# analyse without a session trains a run first.
+if "$cli" analyse "${tiny[@]}" --what metrics --json - 2>"$tmp/err" \
+   | $py -c 'import json,sys; r=json.load(sys.stdin); assert r["metrics"]["teacher"]["accuracy"] > 0.5'; then
+  ok "analyse on a fresh run"
+else
+  not_ok "analyse on a fresh run" "$(cat "$tmp/err")"
+fi
+
 # bench --json
 if "$cli" bench --seconds 0.2 --threads 1 --json - >"$tmp/bench.json" 2>"$tmp/err" \
    && $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["sgemm_gflops"]>0; assert {x["name"] for x in r["results"]}=={"mlp","cnn"}; assert all(x["samples_per_sec"]>0 for x in r["results"])' "$tmp/bench.json"; then

@@ -80,6 +80,8 @@ analyse_option_context (AnalyseArgs *a)
       "SmoothGrad noise, share of the input range (default 0.15)", "S" },
     { "topk", 0, 0, G_OPTION_ARG_STRING, &a->topk, "Top-k overlap share of pixels (default 0.1)",
       "P" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->train.quiet, "No progress bar while training",
+      NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("- analyse a session");

@@ -156,6 +156,49 @@ head -c 300 "$tmp/a.dss" >"$tmp/cut.dss"
 expect_usage "analyse: truncated session" "cut.dss" analyse --session "$tmp/cut.dss"
 expect_usage "analyse: missing session" "missing.dss" analyse --session "$tmp/missing.dss"
 
+# The scriptable form of the issue: every analysis in one call, with its documented keys.
+if [ -f "$tmp/a.dss" ] && "$cli" analyse --session "$tmp/a.dss" \
+     --what saliency,agreement,sanity,cka,pca --samples 40 --ig-steps 64 --json - \
+     >"$tmp/an2.json" 2>"$tmp/err" \
+   && $py - "$tmp/an2.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+models = ("teacher", "student", "baseline")
+methods = ("gradient", "gradxinput", "smoothgrad", "ig")
+s = r["saliency"]
+d = s["shape"][0] * s["shape"][1] * s["shape"][2]
+for meth in methods:
+    for m in models:
+        assert len(s[meth][m]["map"]) == d
+for m in models:
+    assert s["ig"][m]["completeness_error"] < 0.05, s["ig"][m]["completeness_error"]
+for meth in methods:
+    a = r["agreement"][meth]
+    for k in ("spearman", "iou", "cosine"):
+        lo, hi = a[k]["ci95"]
+        assert lo <= a[k]["mean"] <= hi and -1 <= a[k]["mean"] <= 1
+    assert 0 <= a["closer_to_teacher"] <= 1
+    st = r["sanity"][meth]["teacher"]
+    assert st[0]["name"] == "original" and abs(st[0]["spearman_abs"] - 1) < 1e-9
+c = r["cka"]
+for pair in ("teacher_teacher", "teacher_student", "teacher_baseline", "student_baseline"):
+    assert all(-1e-9 <= v <= 1 + 1e-9 for row in c[pair] for v in row), pair
+tt = c["teacher_teacher"]
+assert all(abs(tt[i][i] - 1) < 1e-9 for i in range(len(tt)))
+assert len(c["teacher_student"]) == len(c["layers"]["teacher"])
+p = r["pca"]["components2"]["student"]
+assert len(p["coords"]) == 40 and len(p["coords"][0]) == 2 and len(p["labels"]) == 40
+assert len(r["pca"]["components3"]["teacher"]["coords"][0]) == 3
+PY
+then ok "analyse saliency, agreement, sanity, cka, pca"
+else not_ok "analyse saliency, agreement, sanity, cka, pca" "$(cat "$tmp/err")"; fi
+if "$cli" analyse --session "$tmp/a.dss" --what boundary --json - 2>"$tmp/err" \
+   | $py -c 'import json,sys; r=json.load(sys.stdin)["boundary"]; assert len(r["teacher"]["classes"]) == 64; assert len(r["student"]["gradient_field"]) == 16*16*2'; then
+  ok "analyse boundary on 2-D data"
+else not_ok "analyse boundary on 2-D data" "$(cat "$tmp/err")"; fi
+expect_usage "analyse: bad method" "--methods" analyse --session "$tmp/a.dss" --what saliency --methods lrp
+expect_usage "analyse: bad baseline" "--ig-baseline" analyse --session "$tmp/a.dss" --ig-baseline noise
+
 # analyse without a session trains a run first.
 if "$cli" analyse "${tiny[@]}" --what metrics --json - 2>"$tmp/err" \
    | $py -c 'import json,sys; r=json.load(sys.stdin); assert r["metrics"]["teacher"]["accuracy"] > 0.5'; then
@@ -163,6 +206,30 @@ if "$cli" analyse "${tiny[@]}" --what metrics --json - 2>"$tmp/err" \
 else
   not_ok "analyse on a fresh run" "$(cat "$tmp/err")"
 fi
+
+# sweep: a 2x2 grid from the saved session's teacher; JSON, CSV per run and per point.
+if "$cli" sweep --session "$tmp/a.dss" --temperatures 1,4 --seeds 1,2 --sweep-epochs 1 \
+     --json "$tmp/sweep.json" --csv "$tmp/runs.csv" --points-csv "$tmp/points.csv" --quiet \
+     2>"$tmp/err" \
+   && $py - "$tmp/sweep.json" "$tmp/runs.csv" "$tmp/points.csv" <<'PY'
+import csv, json, sys
+r = json.load(open(sys.argv[1]))
+assert r["complete"] is True
+assert [p["temperature"] for p in r["points"]] == [1, 4], r["points"]
+assert all(p["runs"] == 2 for p in r["points"])
+assert len(r["runs"]) == 4 and all(x["state"] == "done" for x in r["runs"])
+for p in r["points"]:
+    acc = p["student"]["accuracy"]
+    assert acc["min"] <= acc["mean"] <= acc["max"]
+runs = list(csv.reader(open(sys.argv[2])))
+points = list(csv.reader(open(sys.argv[3])))
+assert len(runs) == 1 + 4 and len(points) == 1 + 2, (len(runs), len(points))
+PY
+then ok "sweep writes JSON and CSV"
+else not_ok "sweep writes JSON and CSV" "$(cat "$tmp/err")"; fi
+expect_usage "sweep: bad temperature" "--temperatures" sweep --session "$tmp/a.dss" --temperatures 1,0
+expect_usage "sweep: bad alpha" "--alphas" sweep --session "$tmp/a.dss" --alphas 0.5,2
+expect_usage "sweep: bad seeds" "--seeds" sweep --session "$tmp/a.dss" --seeds x
 
 # bench --json
 if "$cli" bench --seconds 0.2 --threads 1 --json - >"$tmp/bench.json" 2>"$tmp/err" \

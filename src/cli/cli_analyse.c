@@ -3,7 +3,7 @@
  *   distillscope-cli analyse --session FILE --what LIST --json -
  *
  * LIST is comma-separated from softlabels, similarity, tsweep, saliency, agreement, sanity,
- * cka, pca, metrics; the JSON has one top-level object per name.
+ * cka, pca, metrics, and boundary for 2-D data; the JSON has one top-level object per name.
  */
 #include "config.h"
 
@@ -24,6 +24,12 @@ static const SectionEntry sections[] = {
   { "softlabels", analyse_softlabels },
   { "similarity", analyse_similarity },
   { "tsweep", analyse_tsweep },
+  { "saliency", analyse_saliency },
+  { "agreement", analyse_agreement },
+  { "sanity", analyse_sanity },
+  { "cka", analyse_cka },
+  { "pca", analyse_pca },
+  { "boundary", analyse_boundary },
   { "metrics", analyse_metrics },
 };
 
@@ -55,7 +61,7 @@ analyse_option_context (AnalyseArgs *a)
       "Session file to analyse (without it, a run is trained first)", "FILE" },
     { "what", 'w', 0, G_OPTION_ARG_STRING, &a->what,
       "Comma-separated analyses: softlabels, similarity, tsweep, saliency, agreement, sanity, "
-      "cka, pca, metrics (default metrics)",
+      "cka, pca, metrics, boundary (2-D data) (default metrics)",
       "LIST" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &a->json, "Write JSON (- for stdout, the default)",
       "FILE" },
@@ -80,8 +86,7 @@ analyse_option_context (AnalyseArgs *a)
       "SmoothGrad noise, share of the input range (default 0.15)", "S" },
     { "topk", 0, 0, G_OPTION_ARG_STRING, &a->topk, "Top-k overlap share of pixels (default 0.1)",
       "P" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->train.quiet, "No progress bar while training",
-      NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->train.quiet, "No progress bar while training", NULL },
     { NULL },
   };
   GOptionContext *ctx = g_option_context_new ("- analyse a session");
@@ -198,6 +203,7 @@ analyse_ctx_clear (AnalyseCtx *ctx)
   g_strfreev (ctx->methods);
   g_free (ctx->target);
   g_free (ctx->ig_baseline);
+  g_free (ctx->mean_input);
 }
 
 /* The session's networks and data, either from --session or from a fresh run. */

@@ -24,6 +24,7 @@ typedef struct
   double smooth_sigma, topk;
   char *ig_baseline; /* zeros | mean | blur */
   guint64 seed;
+  float *mean_input; /* (c, h, w) training-set mean, made on first use, owned */
 } AnalyseCtx;
 
 /* A section writer adds one top-level member's value to the builder, or fails with error. */
@@ -33,6 +34,12 @@ gboolean analyse_softlabels (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 gboolean analyse_similarity (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 gboolean analyse_tsweep (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 gboolean analyse_metrics (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_saliency (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_agreement (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_sanity (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_cka (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_pca (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
+gboolean analyse_boundary (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 
 /* JSON helpers for arrays of numbers. */
 void cli_json_add_floats (JsonBuilder *b, const float *v, int n);

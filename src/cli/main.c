@@ -16,15 +16,17 @@
 static void
 print_help (FILE *out)
 {
-  fprintf (out, "Usage: distillscope-cli COMMAND [OPTION…]\n"
-                "\n"
-                "Commands:\n"
-                "  train     train a teacher, a distilled student and a baseline student\n"
-                "  analyse   soft labels, similarity, temperature sweeps, saliency, CKA, PCA, metrics\n"
+  fprintf (out,
+           "Usage: distillscope-cli COMMAND [OPTION…]\n"
+           "\n"
+           "Commands:\n"
+           "  train     train a teacher, a distilled student and a baseline student\n"
+           "  analyse   soft labels, similarity, temperature sweeps, saliency, CKA, PCA, metrics\n"
+           "  sweep     train students over a grid of temperatures, alphas and seeds\n"
            "  bench     measure training throughput of the canonical models\n"
-                "  version   print the version\n"
-                "\n"
-                "Run “distillscope-cli COMMAND --help” for a command's options.\n");
+           "  version   print the version\n"
+           "\n"
+           "Run “distillscope-cli COMMAND --help” for a command's options.\n");
 }
 
 int
@@ -45,6 +47,8 @@ main (int argc, char **argv)
     return cli_train (argc - 1, argv + 1);
   if (strcmp (cmd, "analyse") == 0 || strcmp (cmd, "analyze") == 0)
     return cli_analyse (argc - 1, argv + 1);
+  if (strcmp (cmd, "sweep") == 0)
+    return cli_sweep (argc - 1, argv + 1);
   if (strcmp (cmd, "bench") == 0)
     return cli_bench (argc - 1, argv + 1);
   if (strcmp (cmd, "version") == 0 || strcmp (cmd, "--version") == 0)

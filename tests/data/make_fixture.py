@@ -37,6 +37,14 @@ Arrays (B = batch, K = classes, P_k = parameterised layer k in network order):
     kd.loss (1)          alpha*T^2*KL(softmax(t/T) || softmax(s/T)) + (1-alpha)*CE, batch mean
     kd.kl (1)            the batch-mean KL alone (no T^2)
     kd.dlogits, kd.grad.p<k>.w/.b, kd.grad.input   the same gradients for the KD loss
+
+Saliency (tests/test-analysis-saliency.c; metadata line "ig_steps <n>"):
+
+    saliency.target (B) u8   the explained class of each sample: b mod K
+    saliency.grad (B, c, h, w)   d logits[b, target[b]] / d input[b] (vanilla gradient)
+    ig.attr (B, c, h, w)     Integrated Gradients of that logit from an all-zero baseline:
+                             input * mean_k grad(a_k * input), a_k = (k + 1/2) / n, k < n,
+                             n = ig_steps (the midpoint Riemann rule Distillscope uses)
 """
 
 import argparse
@@ -57,6 +65,9 @@ FIXTURES = {
 }
 TEMPERATURE = 3.0
 ALPHA = 0.7
+# 15 steps because every one of its path points keeps PATH_MARGIN (see saliency_arrays).
+IG_STEPS = 15
+PATH_MARGIN = 3e-5
 
 
 def build_model(arch, in_shape, n_classes):
@@ -143,23 +154,67 @@ def make_arrays(spec):
 
     check_margins(model, x)
     check_against_float64(model, x, y, teacher, dict(arrays))
+    arrays += saliency_arrays(model, x, K)
     return [(n, a.numpy()) for n, a in arrays]
 
 
-def check_margins(model, x, margin=1e-3):
+def ig_alphas(steps, dtype):
+    """The midpoint rule's interpolation points (k + 1/2) / n."""
+    return (torch.arange(steps, dtype=dtype) + 0.5) / steps
+
+
+def target_gradient(model, x, target):
+    """d logits[b, target[b]] / d x[b] for every row b of x (rows are independent)."""
+    x = x.clone().requires_grad_(True)
+    model(x).gather(1, target[:, None]).sum().backward()
+    return x.grad.detach()
+
+
+def integrated_gradients(model, x, target, steps):
+    """IG from a zero baseline, all steps of one sample in one batch."""
+    attr = []
+    for b in range(x.shape[0]):
+        path = ig_alphas(steps, x.dtype).reshape(-1, 1, 1, 1) * x[b:b + 1]
+        g = target_gradient(model, path, target[b].repeat(steps))
+        attr.append(x[b] * g.mean(0))
+    return torch.stack(attr)
+
+
+def saliency_arrays(model, x, K):
+    """Targets, vanilla gradients and IG (see the format above), checked like the rest. The
+    IG path has B * IG_STEPS points and the CNN over 300 ReLUs per point, so no step count
+    keeps the 1e-3 margin of the input everywhere; float32 pre-activations of these sizes
+    differ between implementations by about 1e-6, and the float64 comparison below would
+    catch a kink that rounding flips."""
+    target = torch.arange(x.shape[0]) % K
+    grad = target_gradient(model, x, target)
+    ig = integrated_gradients(model, x, target, IG_STEPS)
+    for a in ig_alphas(IG_STEPS, x.dtype):
+        check_margins(model, a * x, PATH_MARGIN, "choose another IG_STEPS")
+    m64 = copy.deepcopy(model).double()
+    worst = max(float((target_gradient(m64, x.double(), target) - grad.double()).abs().max()),
+                float((integrated_gradients(m64, x.double(), target, IG_STEPS)
+                       - ig.double()).abs().max()))
+    if worst > 1e-5:
+        sys.exit(f"float32 and float64 saliency differ by {worst:g}")
+    return [("saliency.target", target.to(torch.uint8)), ("saliency.grad", grad),
+            ("ig.attr", ig)]
+
+
+def check_margins(model, x, margin=1e-3, hint="choose another seed"):
     """Guards against kinks: a ReLU input or a max-pool runner-up within `margin` of the
     decision could flip under float32 rounding differences and change the gradients."""
     h = x
     for layer in model:
         if isinstance(layer, torch.nn.ReLU) and float(h.abs().min()) < margin:
-            sys.exit("a ReLU input is too close to 0; choose another seed")
+            sys.exit(f"a ReLU input is too close to 0; {hint}")
         if isinstance(layer, torch.nn.MaxPool2d):
             B, C, H, W = h.shape
             win = h.reshape(B, C, H // 2, 2, W // 2, 2).permute(0, 1, 2, 4, 3, 5)
             top = win.reshape(B, C, H // 2, W // 2, 4).topk(2, dim=-1).values
             gap = (top[..., 0] - top[..., 1])[top[..., 0] > 0]
             if gap.numel() and float(gap.min()) < margin:
-                sys.exit("a max-pool window has a near tie; choose another seed")
+                sys.exit(f"a max-pool window has a near tie; {hint}")
         h = layer(h)
 
 
@@ -185,7 +240,8 @@ def write_fixture(path, spec, arrays):
              f"batch {spec['batch']}",
              f"temperature {TEMPERATURE:g}",
              f"alpha {ALPHA:g}",
-             f"seed {spec['seed']}"]
+             f"seed {spec['seed']}",
+             f"ig_steps {IG_STEPS}"]
     blobs = []
     for name, a in arrays:
         if a.dtype == np.uint8:

@@ -1,0 +1,61 @@
+/* fig_registry.c — adapters from generic data pointers to the typed painters. */
+#include "fig_registry.h"
+
+#include <string.h>
+
+#include "fig_heatmap.h"
+#include "fig_lines.h"
+#include "fig_reliability.h"
+#include "fig_softlabels.h"
+#include "fig_temperature.h"
+#include "fig_training.h"
+
+/* Calling a painter through a pointer of another type is undefined behaviour, so each gets a
+ * wrapper with the generic signature. */
+#define ADAPT(name, Data)                                                                          \
+  static void name##_paint_any (cairo_t *cr, double w, double h, const void *data,                 \
+                                const FigStyle *style)                                             \
+  {                                                                                                \
+    fig_##name##_paint (cr, w, h, (const Data *)data, style);                                      \
+  }                                                                                                \
+  static void name##_csv_any (const void *data, GString *out)                                      \
+  {                                                                                                \
+    fig_##name##_csv ((const Data *)data, out);                                                    \
+  }
+
+ADAPT (training, FigTrainingData)
+ADAPT (softlabels, FigSoftLabelsData)
+ADAPT (temperature, FigTemperatureData)
+ADAPT (heatmap, FigHeatmapData)
+ADAPT (reliability, FigReliabilityData)
+ADAPT (lines, FigLinesData)
+
+static const FigInfo registry[FIG_N_KINDS] = {
+  { FIG_KIND_TRAINING, "training", "Loss and test accuracy of the three models", training_paint_any,
+    training_csv_any },
+  { FIG_KIND_SOFT_LABELS, "soft-labels", "A sample's class probabilities at temperature T",
+    softlabels_paint_any, softlabels_csv_any },
+  { FIG_KIND_TEMPERATURE, "temperature", "Class probabilities and entropy against T",
+    temperature_paint_any, temperature_csv_any },
+  { FIG_KIND_HEATMAP, "heatmap", "A labelled matrix: similarity, CKA or confusion",
+    heatmap_paint_any, heatmap_csv_any },
+  { FIG_KIND_RELIABILITY, "reliability", "Reliability diagrams with ECE", reliability_paint_any,
+    reliability_csv_any },
+  { FIG_KIND_LINES, "lines", "Line plots with error bars (training sweeps)", lines_paint_any,
+    lines_csv_any },
+};
+
+const FigInfo *
+fig_registry_get (FigKind kind)
+{
+  return kind >= 0 && kind < FIG_N_KINDS ? &registry[kind] : NULL;
+}
+
+const FigInfo *
+fig_registry_find (const char *name)
+{
+  for (int k = 0; name && k < FIG_N_KINDS; k++)
+    if (strcmp (registry[k].name, name) == 0)
+      return &registry[k];
+  return NULL;
+}

@@ -1,0 +1,33 @@
+/* fig_registry.h — every figure by name, behind generic data pointers: the CLI's `figure`
+ * command and the export dialog reach painters and their CSV through here. */
+#pragma once
+
+#include <glib.h>
+
+#include "fig_export.h"
+
+typedef void (*FigCsvFunc) (const void *data, GString *out);
+
+typedef enum
+{
+  FIG_KIND_TRAINING,    /* FigTrainingData */
+  FIG_KIND_SOFT_LABELS, /* FigSoftLabelsData */
+  FIG_KIND_TEMPERATURE, /* FigTemperatureData */
+  FIG_KIND_HEATMAP,     /* FigHeatmapData */
+  FIG_KIND_RELIABILITY, /* FigReliabilityData */
+  FIG_KIND_LINES,       /* FigLinesData */
+  FIG_N_KINDS,
+} FigKind;
+
+typedef struct
+{
+  FigKind kind;
+  const char *name;        /* "training", "soft-labels", ... */
+  const char *description; /* one line, English */
+  FigPaintFunc paint;
+  FigCsvFunc csv;
+} FigInfo;
+
+const FigInfo *fig_registry_get (FigKind kind);
+/* NULL for an unknown name. */
+const FigInfo *fig_registry_find (const char *name);

@@ -239,5 +239,12 @@ else
   not_ok "bench --json" "$(cat "$tmp/err")"
 fi
 
+if "$cli" bench --analyses --threads 1 --json - >"$tmp/ab.json" 2>"$tmp/err" \
+   && $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert all(r[k]["seconds"] > 0 for k in ("softlabels_10k","ig32_three_models","cka_2000","tsweep_50"))' "$tmp/ab.json"; then
+  ok "bench --analyses --json"
+else
+  not_ok "bench --analyses --json" "$(cat "$tmp/err")"
+fi
+
 echo "1..$n"
 exit 0

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_bench.h"
 #include "kd_blas.h"
 #include "kd_json.h"
 #include "kd_loss.h"
@@ -32,8 +33,8 @@ typedef struct
   long steps;
 } BenchResult;
 
-static KdDataset *
-random_images (int n, uint64_t seed)
+KdDataset *
+cli_bench_random_images (int n, guint64 seed)
 {
   KdDataset *ds = kd_dataset_new (n, 1, 28, 28, 10, 1);
   KdRng rng;
@@ -100,7 +101,7 @@ bench_model (const BenchModel *bm, int B, double seconds, BenchResult *res)
   kd_rng_seed (&rng, 1);
   kd_net_init_weights (net, &rng);
   net->training = true;
-  KdDataset *ds = random_images (B * 16, 7);
+  KdDataset *ds = cli_bench_random_images (B * 16, 7);
   int32_t *idx = malloc ((size_t)B * sizeof *idx);
   float *x = malloc ((size_t)B * 784 * sizeof *x);
   float *dl = malloc ((size_t)B * 10 * sizeof *dl);
@@ -213,6 +214,7 @@ int
 cli_bench (int argc, char **argv)
 {
   int threads = 2, B = 128;
+  gboolean analyses = FALSE;
   double seconds = 3.0;
   g_autofree char *which = NULL, *json = NULL;
   const GOptionEntry entries[] = {
@@ -221,6 +223,8 @@ cli_bench (int argc, char **argv)
     { "batch", 'b', 0, G_OPTION_ARG_INT, &B, "Batch size (default 128)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Time per measurement (default 3)", "S" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write JSON (- for stdout)", "FILE" },
+    { "analyses", 0, 0, G_OPTION_ARG_NONE, &analyses,
+      "Time the analyses (soft labels, Integrated Gradients, CKA, display sweep) instead", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure training throughput");
@@ -230,6 +234,8 @@ cli_bench (int argc, char **argv)
     return cli_usage_error ("%s", error->message);
   if (threads < 1 || threads > 256 || B < 1 || B > 65536 || !(seconds > 0 && seconds <= 600))
     return cli_usage_error ("--threads must be 1..256, --batch 1..65536, --seconds in (0, 600]");
+  if (analyses)
+    return cli_bench_analyses (threads, json);
   const BenchModel *models[G_N_ELEMENTS (bench_models)];
   int n = select_models (which, models);
   if (n == 0)

@@ -45,8 +45,9 @@ decimate (double *px, double *py, int k)
 }
 
 /* Cairo's default antialiasing strokes a noisy polyline at about 2 us a segment; its "fast"
- * rasteriser takes less than half that and, at line widths of a pixel or more, looks the same.
- * Long curves (a training history of thousands of points) use it; short ones keep the best. */
+ * rasteriser takes less than half that and, at line widths of a pixel or more, looks the same,
+ * as do bevel joins between segments a pixel or two long. Long curves (a training history of
+ * thousands of points) get both; short ones keep the best quality. */
 #define DENSE_SEGMENTS 400
 
 static void

@@ -20,7 +20,8 @@ typedef struct
 } FigTemperatureData;
 
 /* Probabilities against T on a log axis, the entropy in a panel below sharing that axis with
- * log K (the uniform distribution's entropy) marked; classes keyed in a legend on the right. */
+ * log K (the uniform distribution's entropy) marked; classes keyed in a legend on the right
+ * (the first 24 of them; the lines of all are drawn). */
 void fig_temperature_paint (cairo_t *cr,
                             double width,
                             double height,

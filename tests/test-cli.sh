@@ -199,6 +199,53 @@ else not_ok "analyse boundary on 2-D data" "$(cat "$tmp/err")"; fi
 expect_usage "analyse: bad method" "--methods" analyse --session "$tmp/a.dss" --what saliency --methods lrp
 expect_usage "analyse: bad baseline" "--ig-baseline" analyse --session "$tmp/a.dss" --ig-baseline noise
 
+# figure / report: every figure of the session in every format, checked by the usual tools.
+if [ -f "$tmp/a.dss" ]; then
+  fig_fail=""
+  for f in $("$cli" figure --list | cut -d' ' -f1); do
+    for ext in png svg pdf; do
+      "$cli" figure "$f" --session "$tmp/a.dss" --width 800 --height 500 -o "$tmp/fig-$f.$ext" \
+        2>>"$tmp/err" || fig_fail="$fig_fail $f.$ext"
+    done
+  done
+  [ -z "$fig_fail" ] && ok "figure: every figure as PNG, SVG, PDF" || not_ok "figure: every figure as PNG, SVG, PDF" "$fig_fail" "$(cat "$tmp/err")"
+  if command -v pngcheck >/dev/null; then
+    bad=""
+    for p in "$tmp"/fig-*.png; do
+      pngcheck -v "$p" 2>&1 | grep -q "pHYs" && pngcheck -q "$p" >/dev/null 2>&1 || bad="$bad $p"
+    done
+    [ -z "$bad" ] && ok "figure: PNGs pass pngcheck and carry pHYs" || not_ok "figure: PNGs pass pngcheck and carry pHYs" "$bad"
+  else
+    echo "ok $((n += 1)) - figure: pngcheck # SKIP pngcheck not installed"
+  fi
+  if command -v rsvg-convert >/dev/null; then
+    bad=""
+    for p in "$tmp"/fig-*.svg; do rsvg-convert "$p" -o "$tmp/svg.png" 2>/dev/null || bad="$bad $p"; done
+    [ -z "$bad" ] && ok "figure: SVGs render with rsvg-convert" || not_ok "figure: SVGs render with rsvg-convert" "$bad"
+  else
+    echo "ok $((n += 1)) - figure: rsvg-convert # SKIP not installed"
+  fi
+  "$cli" figure training --session "$tmp/a.dss" --dpi 300 --width 2000 --height 1250 -o "$tmp/t300.png" \
+    && pngcheck -v "$tmp/t300.png" | grep -q "11811x11811 pixels/meter" \
+    && ok "figure: 300-dpi PNG says so in pHYs" || not_ok "figure: 300-dpi PNG says so in pHYs"
+  "$cli" figure cka --session "$tmp/a.dss" -o "$tmp/cka.png" --csv "$tmp/cka.csv" \
+    && [ -s "$tmp/cka.csv" ] && ok "figure: --csv writes the numbers" || not_ok "figure: --csv writes the numbers"
+  if "$cli" report --session "$tmp/a.dss" -o "$tmp/report.pdf" 2>"$tmp/err"; then
+    pages=$(pdfinfo "$tmp/report.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+    [ "$pages" = "14" ] && ok "report: 14-page PDF" || not_ok "report: 14-page PDF" "pages: $pages"
+  else
+    not_ok "report: 14-page PDF" "$(cat "$tmp/err")"
+  fi
+fi
+expect_usage "figure: unknown name" "not a figure" figure nonesuch --session "$tmp/a.dss" -o "$tmp/x.png"
+expect_usage "figure: no output" "-o FILE" figure training --session "$tmp/a.dss"
+expect_usage "figure: bad format" "cannot tell the format" figure training --session "$tmp/a.dss" -o "$tmp/x.bmp"
+expect_usage "figure: bad dpi" "--dpi" figure training --session "$tmp/a.dss" -o "$tmp/x.png" --dpi 5
+expect_usage "figure: bad style" "--style" figure training --session "$tmp/a.dss" -o "$tmp/x.png" --style neon
+"$cli" figure training --session "$tmp/a.dss" -o "$tmp/no/such/dir/x.png" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "no/such/dir" "$tmp/err" && ok "figure: unwritable path" || not_ok "figure: unwritable path" "exit $rc: $(cat "$tmp/err")"
+
 # analyse without a session trains a run first.
 if "$cli" analyse "${tiny[@]}" --what metrics --json - 2>"$tmp/err" \
    | $py -c 'import json,sys; r=json.load(sys.stdin); assert r["metrics"]["teacher"]["accuracy"] > 0.5'; then

@@ -20,6 +20,8 @@ enum
 int cli_train (int argc, char **argv);
 int cli_analyse (int argc, char **argv);
 int cli_sweep (int argc, char **argv);
+int cli_figure (int argc, char **argv);
+int cli_report (int argc, char **argv);
 
 /* The experiment's options as typed: strings, checked by cli_train_config_from_args so that
  * every message names the option. */

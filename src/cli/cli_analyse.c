@@ -192,8 +192,8 @@ parse_analysis_options (const AnalyseArgs *a, AnalyseCtx *ctx, char **msg)
   return TRUE;
 }
 
-static void
-analyse_ctx_clear (AnalyseCtx *ctx)
+void
+cli_analyse_ctx_clear (AnalyseCtx *ctx)
 {
   for (int m = 0; m < KD_N_MODELS; m++)
     g_free (ctx->logits[m]);
@@ -206,30 +206,30 @@ analyse_ctx_clear (AnalyseCtx *ctx)
   g_free (ctx->mean_input);
 }
 
-/* The session's networks and data, either from --session or from a fresh run. */
-static int
-load_inputs (const AnalyseArgs *a, AnalyseCtx *ctx)
+/* The session's networks and data, either from `session` or from a fresh run. */
+int
+cli_analyse_ctx_load (AnalyseCtx *ctx, const char *session, const CliTrainArgs *train)
 {
-  if (!a->session)
-    return cli_train_session (&a->train, &ctx->session, &ctx->train, &ctx->test);
+  if (!session)
+    return cli_train_session (train, &ctx->session, &ctx->train, &ctx->test);
   g_autoptr (GError) error = NULL;
-  ctx->session = kd_session_load (a->session, &error);
+  ctx->session = kd_session_load (session, &error);
   if (!ctx->session)
     return cli_usage_error ("%s", error->message);
   const KdSession *s = ctx->session;
   if (!kd_loader_load (s->data_spec, s->config.seed, s->train_limit, s->test_limit, &ctx->train,
                        &ctx->test, &error))
-    return cli_usage_error ("the data of “%s” cannot be loaded: %s", a->session, error->message);
+    return cli_usage_error ("the data of “%s” cannot be loaded: %s", session, error->message);
   if (ctx->test->n_classes != s->nets[KD_TEACHER]->n_classes
       || kd_dataset_dim (ctx->test) != kd_net_in_dim (s->nets[KD_TEACHER]))
     return cli_usage_error ("the data “%s” no longer fits the networks of “%s”", s->data_spec,
-                            a->session);
+                            session);
   return CLI_EXIT_OK;
 }
 
 /* Test-set logits of the three models, once: most analyses start from them. */
-static int
-compute_logits (AnalyseCtx *ctx)
+int
+cli_analyse_ctx_logits (AnalyseCtx *ctx)
 {
   ctx->K = ctx->test->n_classes;
   for (int m = 0; m < KD_N_MODELS; m++)
@@ -242,12 +242,12 @@ compute_logits (AnalyseCtx *ctx)
   return CLI_EXIT_OK;
 }
 
-static int
-finish_options (const AnalyseArgs *a, AnalyseCtx *ctx)
+int
+cli_analyse_ctx_finish (AnalyseCtx *ctx, const char *sample_text)
 {
   g_autofree char *msg = NULL;
   long sample = 0;
-  if (a->sample && !cli_parse_int ("--sample", a->sample, 0, ctx->test->n - 1, &sample, &msg))
+  if (sample_text && !cli_parse_int ("--sample", sample_text, 0, ctx->test->n - 1, &sample, &msg))
     return cli_usage_error ("%s", msg);
   ctx->sample = (int)sample;
   ctx->samples = MIN (ctx->samples, ctx->test->n);
@@ -295,14 +295,14 @@ cli_analyse (int argc, char **argv)
   else if (!(names = parse_what (a.what, &msg)) || !parse_analysis_options (&a, &ctx, &msg))
     rc = cli_usage_error ("%s", msg);
   if (rc == CLI_EXIT_OK)
-    rc = load_inputs (&a, &ctx);
+    rc = cli_analyse_ctx_load (&ctx, a.session, &a.train);
   if (rc == CLI_EXIT_OK)
-    rc = finish_options (&a, &ctx);
+    rc = cli_analyse_ctx_finish (&ctx, a.sample);
   if (rc == CLI_EXIT_OK)
-    rc = compute_logits (&ctx);
+    rc = cli_analyse_ctx_logits (&ctx);
   if (rc == CLI_EXIT_OK)
     rc = run_sections (&ctx, names, a.json);
-  analyse_ctx_clear (&ctx);
+  cli_analyse_ctx_clear (&ctx);
   analyse_args_clear (&a);
   return rc;
 }

@@ -27,6 +27,14 @@ typedef struct
   float *mean_input; /* (c, h, w) training-set mean, made on first use, owned */
 } AnalyseCtx;
 
+/* Opens the session at `session` (or trains one from `train` when NULL) with its data. */
+int cli_analyse_ctx_load (AnalyseCtx *ctx, const char *session, const CliTrainArgs *train);
+/* Checks --sample against the data and fills the defaults that depend on the session. */
+int cli_analyse_ctx_finish (AnalyseCtx *ctx, const char *sample_text);
+/* The three models' test-set logits. */
+int cli_analyse_ctx_logits (AnalyseCtx *ctx);
+void cli_analyse_ctx_clear (AnalyseCtx *ctx);
+
 /* A section writer adds one top-level member's value to the builder, or fails with error. */
 typedef gboolean (*AnalyseSection) (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 

@@ -22,6 +22,8 @@ print_help (FILE *out)
            "Commands:\n"
            "  train     train a teacher, a distilled student and a baseline student\n"
            "  analyse   soft labels, similarity, temperature sweeps, saliency, CKA, PCA, metrics\n"
+           "  figure    draw one figure of a session as PNG, SVG or PDF (--list names them)\n"
+           "  report    write every figure of a session into one multi-page PDF\n"
            "  sweep     train students over a grid of temperatures, alphas and seeds\n"
            "  bench     measure training throughput of the canonical models\n"
            "  version   print the version\n"
@@ -47,6 +49,10 @@ main (int argc, char **argv)
     return cli_train (argc - 1, argv + 1);
   if (strcmp (cmd, "analyse") == 0 || strcmp (cmd, "analyze") == 0)
     return cli_analyse (argc - 1, argv + 1);
+  if (strcmp (cmd, "figure") == 0)
+    return cli_figure (argc - 1, argv + 1);
+  if (strcmp (cmd, "report") == 0)
+    return cli_report (argc - 1, argv + 1);
   if (strcmp (cmd, "sweep") == 0)
     return cli_sweep (argc - 1, argv + 1);
   if (strcmp (cmd, "bench") == 0)

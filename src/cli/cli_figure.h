@@ -1,0 +1,39 @@
+/* cli_figure.h — building each figure's data from a session, shared by figure and report. */
+#pragma once
+
+#include "cli_analyse.h"
+#include "figures.h"
+
+typedef struct
+{
+  FigKind kind;
+  const char *model; /* --model for per-model figures: teacher, student, baseline */
+  const char *pair;  /* --pair for CKA: teacher_student, ... */
+  GPtrArray *owned;  /* buffers the data points into, freed with the figure */
+  union
+  {
+    FigTrainingData training;
+    FigSoftLabelsData soft_labels;
+    FigTemperatureData temperature;
+    FigHeatmapData heatmap;
+    FigReliabilityData reliability;
+    FigLinesData lines;
+  } data;
+} CliFigure;
+
+/* A figure of the CLI: its name, what it shows and how its data is made. */
+typedef struct
+{
+  const char *name;
+  const char *description;
+  gboolean (*build) (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+} CliFigureEntry;
+
+const CliFigureEntry *cli_figure_entries (int *n);
+const CliFigureEntry *cli_figure_find (const char *name);
+/* Builds fig's data for entry; fig->model/pair select variants. */
+gboolean
+cli_figure_build (const CliFigureEntry *entry, AnalyseCtx *ctx, CliFigure *fig, GError **error);
+void cli_figure_clear (CliFigure *fig);
+/* Fills the analysis options figures use with their defaults. */
+void cli_figure_ctx_defaults (AnalyseCtx *ctx);

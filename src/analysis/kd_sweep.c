@@ -141,8 +141,9 @@ typedef struct
   const KdDataset *train, *test;
   const float *teacher_params;
   size_t n_teacher;
-  float *teacher_logits; /* (test->n, K), shared read-only by the workers */
-  KdSweepResult *res;    /* each run's record is written only by the worker that took it */
+  float *teacher_train_logits; /* (train->n, K): the frozen teacher's outputs, shared by runs */
+  float *teacher_logits;       /* (test->n, K), shared read-only by the workers */
+  KdSweepResult *res;          /* each run's record is written only by the worker that took it */
   long run_steps;
   KdSweepProgressFunc progress;
   void *user_data;
@@ -268,7 +269,8 @@ run_one (Sweep *sw, int r)
   KdTrainer *tr = NULL;
   KdStatus st = kd_trainer_new (&tc, sw->train, sw->test, &tr, NULL);
   if (st == KD_OK)
-    st = kd_trainer_set_teacher (tr, sw->teacher_params, sw->n_teacher);
+    st = kd_trainer_set_teacher_outputs (tr, sw->teacher_params, sw->n_teacher,
+                                         sw->teacher_train_logits);
   if (st == KD_OK)
     st = train_run (sw, r, tr);
   if (st == KD_OK)
@@ -335,12 +337,18 @@ teacher_setup (Sweep *sw)
   if (st == KD_OK)
     {
       sw->teacher_logits = malloc ((size_t)test->n * test->n_classes * sizeof (float));
-      st = sw->teacher_logits ? KD_OK : KD_ERR_NOMEM;
+      sw->teacher_train_logits
+          = malloc ((size_t)sw->train->n * sw->train->n_classes * sizeof (float));
+      st = sw->teacher_logits && sw->teacher_train_logits ? KD_OK : KD_ERR_NOMEM;
     }
   if (st == KD_OK)
     {
+      /* Built with max_batch = the runs' batch, so these are bitwise the logits each run's
+       * trainer would compute for itself. */
       memcpy (net->params, sw->teacher_params, sw->n_teacher * sizeof (float));
       st = kd_eval_logits (net, test, sw->teacher_logits);
+      if (st == KD_OK)
+        st = kd_eval_logits (net, sw->train, sw->teacher_train_logits);
     }
   kd_net_free (net);
   if (st == KD_OK)
@@ -578,6 +586,7 @@ kd_sweep_run (const KdSweepConfig *cfg,
   kd_blas_set_threads (old_threads);
   pthread_mutex_destroy (&sw.report_lock);
   free (sw.teacher_logits);
+  free (sw.teacher_train_logits);
   if (st != KD_OK)
     {
       kd_sweep_result_free (res);

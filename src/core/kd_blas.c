@@ -1,6 +1,7 @@
 #include "kd_blas.h"
 
 #include <cblas.h>
+#include <stdatomic.h>
 
 #include "kd_parallel.h"
 #include <stdlib.h>
@@ -15,20 +16,25 @@ char *openblas_get_corename (void);
  * so such calls run on one thread. The threshold is in multiply-adds. */
 #define KD_SMALL_GEMM_MACS (64 * 64 * 64)
 
-static int blas_threads = 1;
+/* 0 until the first kd_blas_set_threads, while OpenBLAS's own default is in force. Atomic
+ * because concurrent trainers (a sweep) all set the same budget when they are created. */
+static atomic_int blas_threads = 0;
 
 void
 kd_blas_set_threads (int n)
 {
-  blas_threads = n < 1 ? 1 : n;
-  openblas_set_num_threads (blas_threads);
-  kd_parallel_set_threads (blas_threads);
+  n = n < 1 ? 1 : n;
+  if (atomic_exchange_explicit (&blas_threads, n, memory_order_relaxed) == n)
+    return;
+  openblas_set_num_threads (n);
+  kd_parallel_set_threads (n);
 }
 
 int
 kd_blas_get_threads (void)
 {
-  return blas_threads;
+  int n = atomic_load_explicit (&blas_threads, memory_order_relaxed);
+  return n > 0 ? n : 1;
 }
 
 static bool
@@ -54,13 +60,14 @@ kd_sgemm (bool trans_a,
 {
   if (m <= 0 || n <= 0)
     return;
-  bool single = blas_threads > 1 && gemm_is_small (m, n, k);
+  int threads = atomic_load_explicit (&blas_threads, memory_order_relaxed);
+  bool single = threads > 1 && gemm_is_small (m, n, k);
   if (single)
     openblas_set_num_threads (1);
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   if (single)
-    openblas_set_num_threads (blas_threads);
+    openblas_set_num_threads (threads);
 }
 
 void

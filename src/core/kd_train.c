@@ -677,7 +677,10 @@ kd_trainer_snapshot (KdTrainer *tr)
 }
 
 KdStatus
-kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n)
+kd_trainer_set_teacher_outputs (KdTrainer *tr,
+                                const float *params,
+                                size_t n,
+                                const float *train_logits)
 {
   KdNet *teacher = tr->net[KD_TEACHER];
   if (tr->cfg.mode != KD_MODE_OFFLINE || tr->step != 0 || n != teacher->n_params)
@@ -685,5 +688,16 @@ kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n)
   memcpy (teacher->params, params, n * sizeof (float));
   memcpy (tr->good[KD_TEACHER], params, n * sizeof (float));
   tr->total_steps = tr->student_steps;
-  return enter_student_phase (tr);
+  if (!train_logits)
+    return enter_student_phase (tr);
+  tr->phase = KD_PHASE_STUDENTS;
+  teacher->training = false;
+  memcpy (tr->tl_all, train_logits, (size_t)tr->train->n * tr->K * sizeof (float));
+  return KD_OK;
+}
+
+KdStatus
+kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n)
+{
+  return kd_trainer_set_teacher_outputs (tr, params, n, NULL);
 }

@@ -154,6 +154,13 @@ void kd_trainer_divergence (const KdTrainer *tr, KdModelId *model, long *step);
  * sessions reuse one teacher. KD_ERR_INVALID when the size does not match or steps were
  * taken. */
 KdStatus kd_trainer_set_teacher (KdTrainer *tr, const float *params, size_t n);
+/* The same, with the frozen teacher's logits on the training set (train->n, K) already
+ * computed (kd_eval_logits with a max_batch of cfg.batch gives the very values the trainer
+ * would compute), so that many runs from one teacher pay for them once. */
+KdStatus kd_trainer_set_teacher_outputs (KdTrainer *tr,
+                                         const float *params,
+                                         size_t n,
+                                         const float *train_logits);
 
 /* A new snapshot (reference 1) of the current state. */
 KdSnapshot *kd_trainer_snapshot (KdTrainer *tr);

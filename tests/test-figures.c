@@ -296,6 +296,459 @@ fixture_lines (int n_panels)
   return &lines_data;
 }
 
+/* ---- fixtures of the analysis figures ----------------------------------------------------- */
+
+#define SAL 28
+#define SAL_HW (SAL * SAL)
+
+/* Distance from (x, y) to the segment (ax, ay)-(bx, by). */
+static double
+segment_distance (double x, double y, double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay;
+  double t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy);
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot (x - ax - t * dx, y - ay - t * dy);
+}
+
+/* A handwritten "7" in [0, 1]: two strokes with soft edges, as MNIST digits look. */
+static void
+digit_seven (float *img)
+{
+  for (int y = 0; y < SAL; y++)
+    for (int x = 0; x < SAL; x++)
+      {
+        double d = fmin (segment_distance (x, y, 6, 6.5, 21, 5.5),
+                         segment_distance (x, y, 21, 5.5, 11, 23));
+        img[y * SAL + x] = (float)exp (-d * d / (2 * 1.3 * 1.3));
+      }
+}
+
+/* A model's smooth sensitivity: blobs at the top bar (+), the diagonal (+) and the empty
+ * lower left where a "2" or "1" would differ (-); weights differ a little between models. */
+static double
+sensitivity (int model, double x, double y)
+{
+  static const double w[FIG_N_MODEL_LOOKS][4]
+      = { { 1.0, 0.8, -0.7, 0.35 }, { 0.95, 0.75, -0.6, 0.3 }, { 0.55, 1.0, -0.25, -0.45 } };
+  double bar = exp (-(pow (x - 14, 2) / 40 + pow (y - 6, 2) / 6));
+  double diag = exp (-pow (segment_distance (x, y, 21, 5.5, 11, 23), 2) / 8);
+  double hole = exp (-(pow (x - 8, 2) + pow (y - 20, 2)) / 14);
+  double corner = exp (-(pow (x - 22, 2) + pow (y - 16, 2)) / 10);
+  return w[model][0] * bar + w[model][1] * diag + w[model][2] * hole + w[model][3] * corner;
+}
+
+static float sal_input[SAL_HW], sal_maps[4][FIG_N_MODEL_LOOKS][SAL_HW];
+static FigSaliencyRow sal_rows[4];
+static FigSaliencyData sal_data;
+
+/* Gradient, gradient x input, SmoothGrad and IG maps of the three models: vanilla gradients
+ * carry pixel noise, SmoothGrad much less, and the input-weighted methods live on the ink. */
+static const FigSaliencyData *
+fixture_saliency (FigSaliencyMode mode, bool absolute)
+{
+  static const char *const names[4]
+      = { "Gradient", "Gradient × input", "SmoothGrad", "Integrated gradients" };
+  guint32 seed = 17;
+  digit_seven (sal_input);
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    for (int i = 0; i < SAL_HW; i++)
+      {
+        double s = 0.004 * sensitivity (m, i % SAL, i / SAL), x = sal_input[i];
+        double n = (m == 2 ? 0.0045 : 0.003) * noise (&seed);
+        sal_maps[0][m][i] = (float)(s + n);
+        sal_maps[1][m][i] = (float)((s + n) * x);
+        sal_maps[2][m][i] = (float)(s + 0.1 * n);
+        sal_maps[3][m][i] = (float)(1.3 * s * x + 0.05 * n * x);
+      }
+  for (int r = 0; r < 4; r++)
+    sal_rows[r] = (FigSaliencyRow){ names[r], { sal_maps[r][0], sal_maps[r][1], sal_maps[r][2] } };
+  sal_data = (FigSaliencyData){ .c = 1,
+                                .h = SAL,
+                                .w = SAL,
+                                .input = sal_input,
+                                .input_label = "Input · 7",
+                                .n_rows = 4,
+                                .rows = sal_rows,
+                                .mode = mode,
+                                .absolute = absolute,
+                                .scale = absolute ? FIG_SALIENCY_SCALE_MAP : FIG_SALIENCY_SCALE_ROW,
+                                .clip_quantile = 0.99 };
+  return &sal_data;
+}
+
+/* Roughly normal, mean 0 and standard deviation 1: a sum of four uniforms. */
+static double
+gauss (guint32 *state)
+{
+  double s = 0;
+  for (int i = 0; i < 4; i++)
+    s += noise (state);
+  return s * sqrt (3.0);
+}
+
+#define AGREE_N 60
+static double agree_v[4][2][AGREE_N];
+static FigAgreementMethod agree_methods[4];
+static FigAgreementData agree_data;
+
+/* Spearman rank agreement of |maps| over 60 samples: every method's teacher maps follow the
+ * distilled student's a little more than the baseline's, most clearly for SmoothGrad; a
+ * per-sample difficulty moves both scores together, as real samples do. */
+static const FigAgreementData *
+fixture_agreement (void)
+{
+  static const char *const names[4]
+      = { "Gradient", "Gradient × input", "SmoothGrad", "Integrated gradients" };
+  static const double mean[4][2]
+      = { { 0.52, 0.47 }, { 0.78, 0.75 }, { 0.71, 0.58 }, { 0.81, 0.77 } };
+  static const double sd[4] = { 0.11, 0.07, 0.09, 0.06 };
+  guint32 seed = 23;
+  for (int m = 0; m < 4; m++)
+    {
+      for (int i = 0; i < AGREE_N; i++)
+        {
+          double common = gauss (&seed);
+          for (int k = 0; k < 2; k++)
+            agree_v[m][k][i]
+                = fmin (0.99, mean[m][k] + sd[m] * (0.75 * common + 0.66 * gauss (&seed)));
+        }
+      agree_methods[m] = (FigAgreementMethod){ names[m], AGREE_N, agree_v[m][0], agree_v[m][1] };
+    }
+  agree_data = (FigAgreementData){ 4, agree_methods, "Spearman ρ with the teacher", NULL };
+  return &agree_data;
+}
+
+#define SANITY_STAGES 5
+static double sanity_rho[8][SANITY_STAGES], sanity_err[8][SANITY_STAGES];
+static FigSanityLine sanity_lines[8];
+static FigSanityData sanity_data;
+
+/* Cascading randomisation of conv32-pool-conv64-pool-fc128 (teacher) and the distilled
+ * student, mean |Spearman| over samples with 95 % intervals: gradients and SmoothGrad fall to
+ * about 0 and pass; gradient x input stays near 0.75, the known failure (it keeps the input's
+ * edges), and IG sits between. */
+static const FigSanityData *
+fixture_sanity (void)
+{
+  static const char *const stages[SANITY_STAGES]
+      = { "original", "logits", "fc1", "conv2", "conv1" };
+  static const char *const methods[4]
+      = { "Gradient", "Gradient × input", "SmoothGrad", "Integrated gradients" };
+  static const double rho[4][SANITY_STAGES] = { { 1, 0.35, 0.18, 0.08, 0.05 },
+                                                { 1, 0.86, 0.81, 0.77, 0.74 },
+                                                { 1, 0.45, 0.25, 0.12, 0.07 },
+                                                { 1, 0.72, 0.60, 0.52, 0.48 } };
+  guint32 seed = 31;
+  for (int l = 0; l < 8; l++)
+    {
+      int m = l / 2, model = l % 2 ? FIG_MODEL_STUDENT : FIG_MODEL_TEACHER;
+      for (int s = 0; s < SANITY_STAGES; s++)
+        {
+          sanity_rho[l][s] = s == 0 ? 1 : rho[m][s] + (l % 2) * 0.04 * (noise (&seed) + 0.3);
+          sanity_err[l][s] = s == 0 ? 0 : 0.05 + 0.03 * noise (&seed);
+        }
+      sanity_lines[l] = (FigSanityLine){ methods[m], model, sanity_rho[l], sanity_err[l] };
+    }
+  sanity_data = (FigSanityData){ SANITY_STAGES, stages, 8, sanity_lines, NULL, NULL };
+  return &sanity_data;
+}
+
+/* Activations of one "7" through conv-pool-conv-pool-fc nets, computed for real with small
+ * deterministic filters: conv1 responds to oriented edges, conv2 mixes pooled conv1 maps, fc
+ * units are sparse ReLU outputs, and the logits favour 7 (with 1 and 9 behind it). */
+typedef struct
+{
+  float conv1[32 * SAL_HW], pool1[32 * 196], conv2[64 * 196], pool2[64 * 49], fc1[128], logits[K];
+  FigActivationLayer layers[6];
+} ActNet;
+
+static ActNet act_nets[2];
+static FigActivationsData act_data;
+
+static void
+act_pool (const float *in, int c, int h, int w, float *out)
+{
+  for (int k = 0; k < c; k++)
+    for (int y = 0; y < h / 2; y++)
+      for (int x = 0; x < w / 2; x++)
+        {
+          const float *p = in + ((size_t)k * h + 2 * y) * w + 2 * x;
+          out[((size_t)k * (h / 2) + y) * (w / 2) + x]
+              = fmaxf (fmaxf (p[0], p[1]), fmaxf (p[w], p[w + 1]));
+        }
+}
+
+static void
+act_net (ActNet *n, int c1, int c2, int units, guint32 seed)
+{
+  float img[SAL_HW];
+  digit_seven (img);
+  for (int k = 0; k < c1; k++) /* oriented derivatives, some with the opposite sign */
+    {
+      double a = G_PI * (k % 16) / 16, s = k < 16 ? 1 : -1, b = 0.05 * noise (&seed);
+      for (int y = 0; y < SAL; y++)
+        for (int x = 0; x < SAL; x++)
+          {
+            int x0 = x > 0 ? x - 1 : x, x1 = x < SAL - 1 ? x + 1 : x;
+            int y0 = y > 0 ? y - 1 : y, y1 = y < SAL - 1 ? y + 1 : y;
+            double gx = img[y * SAL + x1] - img[y * SAL + x0];
+            double gy = img[y1 * SAL + x] - img[y0 * SAL + x];
+            double v
+                = s * (cos (a) * gx + sin (a) * gy) + b + (k % 5 == 0 ? 0.3 * img[y * SAL + x] : 0);
+            n->conv1[(k * SAL + y) * SAL + x] = (float)fmax (0, 2.2 * v);
+          }
+    }
+  act_pool (n->conv1, c1, SAL, SAL, n->pool1);
+  for (int k = 0; k < c2; k++)
+    {
+      double w[32];
+      for (int j = 0; j < c1; j++)
+        w[j] = noise (&seed) * (j % 3 == k % 3 ? 1.6 : 0.4);
+      for (int i = 0; i < 196; i++)
+        {
+          double v = -0.05;
+          for (int j = 0; j < c1; j++)
+            v += w[j] * n->pool1[j * 196 + i];
+          n->conv2[k * 196 + i] = (float)fmax (0, v);
+        }
+    }
+  act_pool (n->conv2, c2, 14, 14, n->pool2);
+  for (int u = 0; u < units; u++)
+    {
+      double v = 0;
+      for (int i = 0; i < c2 * 49; i += 7)
+        v += noise (&seed) * n->pool2[i];
+      n->fc1[u] = (float)fmax (0, 4 * v / sqrt (c2 * 7.0) + 0.4 * noise (&seed) - 0.05);
+    }
+  static const double z[K] = { -2.1, 3.2, -0.4, 0.8, -1.5, -0.9, -3.0, 7.4, -0.2, 2.6 };
+  for (int i = 0; i < K; i++)
+    n->logits[i] = (float)(z[i] + 0.6 * noise (&seed));
+  FigActivationLayer *l = n->layers;
+  l[0] = (FigActivationLayer){ "conv1", c1, SAL, SAL, n->conv1 };
+  l[1] = (FigActivationLayer){ "pool1", c1, 14, 14, n->pool1 };
+  l[2] = (FigActivationLayer){ "conv2", c2, 14, 14, n->conv2 };
+  l[3] = (FigActivationLayer){ "pool2", c2, 7, 7, n->pool2 };
+  l[4] = (FigActivationLayer){ "fc1", units, 1, 1, n->fc1 };
+  l[5] = (FigActivationLayer){ "logits", K, 1, 1, n->logits };
+}
+
+/* The teacher conv32-pool-conv64-pool-fc128 beside the distilled student conv8-pool-conv16-
+ * pool-fc32. */
+static const FigActivationsData *
+fixture_activations (void)
+{
+  act_net (&act_nets[0], 32, 64, 128, 41);
+  act_net (&act_nets[1], 8, 16, 32, 43);
+  act_data = (FigActivationsData){ .n_models = 2 };
+  act_data.models[0] = (FigActivationModel){ FIG_MODEL_TEACHER, NULL, 6, act_nets[0].layers };
+  act_data.models[1] = (FigActivationModel){ FIG_MODEL_STUDENT, NULL, 6, act_nets[1].layers };
+  return &act_data;
+}
+
+#define PCA_N 2000
+static float pca_coords[FIG_N_MODEL_LOOKS][PCA_N * 2];
+static uint8_t pca_labels[PCA_N];
+static FigPcaData pca_data;
+
+/* 2000 Fashion-MNIST test images in the PCA plane of each model's last hidden layer: tops
+ * (T-shirt, pullover, coat, shirt) overlap, the shoes form a second group, trousers and bags
+ * stand apart; the baseline's clusters are looser than the teacher's and the student's. */
+static const FigPcaData *
+fixture_pca (void)
+{
+  static const double centre[K][2]
+      = { { -2.6, 1.4 }, { 0.6, 4.2 },  { -3.4, 0.2 }, { -0.4, 2.8 }, { -3.2, -0.6 },
+          { 3.8, -1.2 }, { -2.9, 0.8 }, { 4.6, 0.4 },  { 0.8, -3.4 }, { 5.2, -2.4 } };
+  static const double spread[FIG_N_MODEL_LOOKS] = { 0.62, 0.66, 0.85 };
+  static const double ratio[FIG_N_MODEL_LOOKS][2]
+      = { { 0.312, 0.184 }, { 0.347, 0.162 }, { 0.276, 0.141 } };
+  guint32 seed = 53;
+  for (int i = 0; i < PCA_N; i++)
+    pca_labels[i] = (uint8_t)((i * 7 + i / 13) % K);
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    for (int i = 0; i < PCA_N; i++)
+      {
+        int k = pca_labels[i];
+        double a = gauss (&seed) * spread[m] * 1.3, b = gauss (&seed) * spread[m] * 0.7;
+        double turn = 0.5 + 0.2 * m;
+        pca_coords[m][2 * i]
+            = (float)(centre[k][0] * (1 - 0.1 * m) + a * cos (turn) - b * sin (turn));
+        pca_coords[m][2 * i + 1] = (float)(centre[k][1] + a * sin (turn) + b * cos (turn));
+      }
+  pca_data = (FigPcaData){
+    .n_panels = 3, .labels = pca_labels, .n_classes = K, .class_names = fashion_names_zh
+  };
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    pca_data.panels[m] = (FigPcaPanel){
+      m, NULL, m == 0 ? "fc2" : "fc1", PCA_N, pca_coords[m], 2, { ratio[m][0], ratio[m][1] }
+    };
+  return &pca_data;
+}
+
+#define BND_RES 90
+#define BND_FIELD 15
+#define BND_K 3
+#define BND_POINTS 300
+static float bnd_probs[FIG_N_MODEL_LOOKS][BND_RES * BND_RES * BND_K];
+static float bnd_field[FIG_N_MODEL_LOOKS][BND_FIELD * BND_FIELD * 2];
+static float bnd_points[BND_POINTS * 2];
+static uint8_t bnd_labels[BND_POINTS];
+static FigBoundaryData bnd_data;
+
+/* Model m's logit of spiral arm k at (x, y): high along the arm, sharper for the teacher, with
+ * a warp that bends the baseline's boundaries off the data. */
+static double
+spiral_logit (int m, int k, double x, double y)
+{
+  static const double sharp[FIG_N_MODEL_LOOKS] = { 4.5, 3.6, 2.8 };
+  static const double warp[FIG_N_MODEL_LOOKS] = { 0.0, 0.25, 0.7 };
+  double r = hypot (x, y), th = atan2 (y, x) + warp[m] * sin (3 * x + 1.3 * y);
+  return sharp[m] * cos (th - 4.2 * r - 2 * G_PI * k / BND_K);
+}
+
+static void
+spiral_probs (int m, double x, double y, float *p)
+{
+  double z[BND_K], sum = 0;
+  for (int k = 0; k < BND_K; k++)
+    sum += z[k] = exp (spiral_logit (m, k, x, y));
+  for (int k = 0; k < BND_K; k++)
+    p[k] = (float)(z[k] / sum);
+}
+
+/* Three spiral arms of 100 points, each model's probability grid (row 0 at ymin) and the
+ * gradient of its top logit on a coarser grid. */
+static const FigBoundaryData *
+fixture_boundary (void)
+{
+  static const char *const names[BND_K] = { "Arm A", "Arm B", "Arm C" };
+  const double lo = -1.3, hi = 1.3, h = 1e-3;
+  guint32 seed = 61;
+  for (int i = 0; i < BND_POINTS; i++)
+    {
+      int k = i % BND_K;
+      double t = 0.12 + 0.95 * (i / BND_K) / (BND_POINTS / BND_K - 1.0);
+      double th = 2 * G_PI * k / BND_K + 4.2 * t + 0.25 * gauss (&seed) * 0.5;
+      bnd_points[2 * i] = (float)(t * cos (th) + 0.03 * gauss (&seed));
+      bnd_points[2 * i + 1] = (float)(t * sin (th) + 0.03 * gauss (&seed));
+      bnd_labels[i] = (uint8_t)k;
+    }
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    {
+      for (int j = 0; j < BND_RES; j++)
+        for (int i = 0; i < BND_RES; i++)
+          spiral_probs (m, lo + (i + 0.5) * (hi - lo) / BND_RES,
+                        lo + (j + 0.5) * (hi - lo) / BND_RES,
+                        bnd_probs[m] + (j * BND_RES + i) * BND_K);
+      for (int j = 0; j < BND_FIELD; j++)
+        for (int i = 0; i < BND_FIELD; i++)
+          {
+            double x = lo + (i + 0.5) * (hi - lo) / BND_FIELD,
+                   y = lo + (j + 0.5) * (hi - lo) / BND_FIELD;
+            float p[BND_K];
+            spiral_probs (m, x, y, p);
+            int top = p[1] > p[0] ? 1 : 0;
+            top = p[2] > p[top] ? 2 : top;
+            float *g = bnd_field[m] + (j * BND_FIELD + i) * 2;
+            g[0] = (float)((spiral_logit (m, top, x + h, y) - spiral_logit (m, top, x - h, y))
+                           / (2 * h));
+            g[1] = (float)((spiral_logit (m, top, x, y + h) - spiral_logit (m, top, x, y - h))
+                           / (2 * h));
+          }
+    }
+  bnd_data = (FigBoundaryData){ .n_panels = 3,
+                                .res = BND_RES,
+                                .field_res = BND_FIELD,
+                                .n_classes = BND_K,
+                                .xmin = lo,
+                                .xmax = hi,
+                                .ymin = lo,
+                                .ymax = hi,
+                                .n_points = BND_POINTS,
+                                .points = bnd_points,
+                                .labels = bnd_labels,
+                                .class_names = names };
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    bnd_data.panels[m] = (FigBoundaryPanel){ m, NULL, bnd_probs[m], bnd_field[m] };
+  return &bnd_data;
+}
+
+/* Linear CKA between the teacher's layers (conv32-pool-conv64-pool-fc128) and the distilled
+ * student's (conv8-pool-fc32): high along the matching depth, low across, as measured on
+ * Fashion-MNIST. */
+static const FigHeatmapData *
+fixture_cka (void)
+{
+  static const char *const rows[6] = { "conv1", "pool1", "conv2", "pool2", "fc1", "logits" };
+  static const char *const cols[4] = { "conv1", "pool1", "fc1", "logits" };
+  static const float cka[6 * 4] = {
+    0.91f, 0.84f, 0.41f, 0.22f, /* conv1 */
+    0.86f, 0.93f, 0.47f, 0.26f, /* pool1 */
+    0.58f, 0.66f, 0.72f, 0.44f, /* conv2 */
+    0.49f, 0.61f, 0.79f, 0.53f, /* pool2 */
+    0.31f, 0.38f, 0.83f, 0.74f, /* fc1 */
+    0.18f, 0.24f, 0.69f, 0.95f, /* logits */
+  };
+  fig_cka_heatmap (&heat_data, 6, 4, cka, rows, cols, FIG_MODEL_TEACHER, FIG_MODEL_STUDENT);
+  return &heat_data;
+}
+
+static float sheet_sim_values[FIG_N_MODEL_LOOKS][K * K];
+static FigHeatmapData sheet_sim[FIG_N_MODEL_LOOKS], sheet_cka;
+static FigSaliencyData sheet_saliency;
+static FigSheetData sheet_data;
+
+/* One experiment on one page: the fixtures above, the similarity matrices of the three models
+ * (the students' a little sharper than the teacher's, the baseline's most) and the metrics. */
+static const FigSheetData *
+fixture_sheet (bool empty)
+{
+  static const FigSheetMetrics metrics[FIG_N_MODEL_LOOKS] = {
+    { FIG_MODEL_TEACHER, NULL, 0.899, NAN, NAN, 0.031 },
+    { FIG_MODEL_STUDENT, NULL, 0.874, 0.912, 0.086, 0.013 },
+    { FIG_MODEL_BASELINE, NULL, 0.868, 0.887, 0.142, 0.058 },
+  };
+  sheet_data = (FigSheetData){ .temperature = NAN, .alpha = NAN, .seed = -1 };
+  if (empty)
+    return &sheet_data;
+  fixture_similarity ();
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    {
+      for (int r = 0; r < K; r++)
+        {
+          double sum = 0;
+          for (int c = 0; c < K; c++)
+            sum += sheet_sim_values[m][r * K + c]
+                = (float)pow (heat_values[r * K + c], 1 + 0.25 * m);
+          for (int c = 0; c < K; c++)
+            sheet_sim_values[m][r * K + c] /= (float)sum;
+        }
+      sheet_sim[m] = heat_data;
+      sheet_sim[m].values = sheet_sim_values[m];
+      sheet_data.similarity[m] = &sheet_sim[m];
+    }
+  sheet_cka = *fixture_cka ();
+  sheet_saliency = *fixture_saliency (FIG_SALIENCY_HEATMAP, false);
+  sheet_saliency.rows = &sal_rows[2]; /* SmoothGrad and IG */
+  sheet_saliency.n_rows = 2;
+  sheet_data.dataset = "Fashion-MNIST";
+  sheet_data.teacher_arch = "conv32-pool-conv64-pool-fc128";
+  sheet_data.student_arch = "conv8-pool-fc32";
+  sheet_data.temperature = 4;
+  sheet_data.alpha = 0.9;
+  sheet_data.seed = 42;
+  sheet_data.training = fixture_training (FIG_TRAINING_X_EPOCH);
+  sheet_data.soft_labels = fixture_softlabels (false);
+  sheet_data.sweep = fixture_lines (1);
+  sheet_data.saliency = &sheet_saliency;
+  sheet_data.cka = &sheet_cka;
+  sheet_data.reliability = fixture_reliability (3);
+  sheet_data.n_metrics = FIG_N_MODEL_LOOKS;
+  sheet_data.metrics = metrics;
+  return &sheet_data;
+}
+
 /* ---- the figures under test --------------------------------------------------------------- */
 
 typedef struct
@@ -303,7 +756,20 @@ typedef struct
   const char *name;
   FigKind kind;
   const void *(*data) (void);
+  int width, height; /* of the golden image; 0: GOLDEN_W x GOLDEN_H (a page needs more) */
 } Case;
+
+static int
+case_width (const Case *c)
+{
+  return c->width > 0 ? c->width : GOLDEN_W;
+}
+
+static int
+case_height (const Case *c)
+{
+  return c->height > 0 ? c->height : GOLDEN_H;
+}
 
 static const void *
 case_training (void)
@@ -366,6 +832,99 @@ case_sweep (void)
   return fixture_lines (3);
 }
 static const void *
+case_saliency (void)
+{
+  return fixture_saliency (FIG_SALIENCY_HEATMAP, false);
+}
+static const void *
+case_saliency_overlay (void)
+{
+  return fixture_saliency (FIG_SALIENCY_OVERLAY, true);
+}
+static const void *
+case_agreement (void)
+{
+  return fixture_agreement ();
+}
+static const void *
+case_sanity (void)
+{
+  return fixture_sanity ();
+}
+static const void *
+case_activations (void)
+{
+  return fixture_activations ();
+}
+static const void *
+case_pca (void)
+{
+  return fixture_pca ();
+}
+static const void *
+case_boundary (void)
+{
+  return fixture_boundary ();
+}
+static const void *
+case_cka (void)
+{
+  return fixture_cka ();
+}
+static const void *
+case_sheet (void)
+{
+  return fixture_sheet (false);
+}
+/* Degenerate data for the analysis painters: each must say "no data", not draw a broken plot. */
+static const void *
+case_empty_saliency (void)
+{
+  static FigSaliencyRow rows[1] = { { "Gradient", { NULL, NULL, NULL } } };
+  static FigSaliencyData d = { .c = 1, .h = SAL, .w = SAL, .n_rows = 1, .rows = rows };
+  return &d;
+}
+static const void *
+case_empty_agreement (void)
+{
+  static const double nan_scores[2] = { NAN, NAN };
+  static FigAgreementMethod methods[1] = { { "Gradient", 2, nan_scores, nan_scores } };
+  static FigAgreementData d = { 1, methods, NULL, NULL };
+  return &d;
+}
+static const void *
+case_empty_sanity (void)
+{
+  static FigSanityLine lines[1] = { { "Gradient", -1, NULL, NULL } };
+  static FigSanityData d = { 1, NULL, 1, lines, NULL, NULL };
+  return &d;
+}
+static const void *
+case_empty_activations (void)
+{
+  static FigActivationLayer layers[1] = { { "conv1", 8, 0, 0, NULL } };
+  static FigActivationsData d
+      = { .n_models = 1, .models = { { FIG_MODEL_TEACHER, NULL, 1, layers } } };
+  return &d;
+}
+static const void *
+case_empty_pca (void)
+{
+  static FigPcaData d = { .n_panels = 1, .panels = { { FIG_MODEL_TEACHER, NULL, NULL, 0, NULL } } };
+  return &d;
+}
+static const void *
+case_empty_boundary (void)
+{
+  static FigBoundaryData d = { .n_panels = 1, .res = 0, .n_classes = 3, .xmax = 1, .ymax = 1 };
+  return &d;
+}
+static const void *
+case_empty_sheet (void)
+{
+  return fixture_sheet (true);
+}
+static const void *
 case_empty (void)
 {
   return NULL;
@@ -385,6 +944,22 @@ static const Case cases[] = {
   { "lines", FIG_KIND_LINES, case_lines },
   { "lines-sweep", FIG_KIND_LINES, case_sweep },
   { "empty", FIG_KIND_TRAINING, case_empty },
+  { "saliency", FIG_KIND_SALIENCY, case_saliency },
+  { "saliency-overlay", FIG_KIND_SALIENCY, case_saliency_overlay },
+  { "agreement", FIG_KIND_AGREEMENT, case_agreement },
+  { "sanity", FIG_KIND_SANITY, case_sanity },
+  { "activations", FIG_KIND_ACTIVATIONS, case_activations },
+  { "pca", FIG_KIND_PCA, case_pca },
+  { "boundary", FIG_KIND_BOUNDARY, case_boundary },
+  { "cka", FIG_KIND_HEATMAP, case_cka },
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1600, 1000 },
+  { "empty-saliency", FIG_KIND_SALIENCY, case_empty_saliency },
+  { "empty-agreement", FIG_KIND_AGREEMENT, case_empty_agreement },
+  { "empty-sanity", FIG_KIND_SANITY, case_empty_sanity },
+  { "empty-activations", FIG_KIND_ACTIVATIONS, case_empty_activations },
+  { "empty-pca", FIG_KIND_PCA, case_empty_pca },
+  { "empty-boundary", FIG_KIND_BOUNDARY, case_empty_boundary },
+  { "empty-sheet", FIG_KIND_SHEET, case_empty_sheet },
 };
 
 static cairo_surface_t *
@@ -441,7 +1016,7 @@ test_golden (gconstpointer user_data)
 {
   const Case *c = user_data;
   cairo_surface_t *actual
-      = render_case (c, fig_style_get (FIG_THEME_LIGHT), GOLDEN_W, GOLDEN_H, 96);
+      = render_case (c, fig_style_get (FIG_THEME_LIGHT), case_width (c), case_height (c), 96);
   g_autofree char *path = golden_path (c->name);
   if (g_strcmp0 (g_getenv ("DS_REGENERATE_GOLDEN"), "1") == 0)
     {
@@ -453,8 +1028,8 @@ test_golden (gconstpointer user_data)
   cairo_surface_t *golden = cairo_image_surface_create_from_png (path);
   if (cairo_surface_status (golden) != CAIRO_STATUS_SUCCESS)
     g_error ("no golden image %s; run with DS_REGENERATE_GOLDEN=1", path);
-  g_assert_cmpint (cairo_image_surface_get_width (golden), ==, GOLDEN_W);
-  g_assert_cmpint (cairo_image_surface_get_height (golden), ==, GOLDEN_H);
+  g_assert_cmpint (cairo_image_surface_get_width (golden), ==, case_width (c));
+  g_assert_cmpint (cairo_image_surface_get_height (golden), ==, case_height (c));
   double share = share_within (actual, golden, GOLDEN_MAX_DIFF);
   if (share < GOLDEN_MIN_SHARE)
     {
@@ -1142,8 +1717,9 @@ test_dpi_invariance (void)
   const FigStyle *style = fig_style_get (FIG_THEME_LIGHT);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      cairo_surface_t *small = render_case (&cases[i], style, 640, 400, 96);
-      cairo_surface_t *big = render_case (&cases[i], style, 1280, 800, 192);
+      int w = case_width (&cases[i]), h = case_height (&cases[i]);
+      cairo_surface_t *small = render_case (&cases[i], style, w, h, 96);
+      cairo_surface_t *big = render_case (&cases[i], style, 2 * w, 2 * h, 192);
       cairo_surface_t *a = shrink (small, 4), *b = shrink (big, 8);
       double share = share_within (a, b, 40);
       g_test_message ("%s: %.2f %% of pixels agree", cases[i].name, 100 * share);
@@ -1153,6 +1729,170 @@ test_dpi_invariance (void)
       cairo_surface_destroy (small);
       cairo_surface_destroy (big);
     }
+}
+
+/* ---- the analysis figures ------------------------------------------------------------------ */
+
+static bool
+draws_something (FigKind kind, const void *data, const FigStyle *style)
+{
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *s
+      = fig_render_image (fig_registry_get (kind)->paint, data, style, 200, 100, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_t *bg = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (bg);
+  cairo_set_source_rgb (cr, style->background.r, style->background.g, style->background.b);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  bool drawn = share_within (s, bg, 0) < 0.99;
+  cairo_surface_destroy (bg);
+  cairo_surface_destroy (s);
+  return drawn;
+}
+
+/* More ways to have nothing to show: zero counts, out-of-range counts, missing arrays. Each
+ * painter draws its message and leaves cairo in a good state. */
+static void
+test_analysis_empty (void)
+{
+  static const FigSaliencyData sal_none[] = { { .n_rows = 0 },
+                                              { .c = 1, .h = 0, .w = 28, .n_rows = 1 },
+                                              { .c = 1, .h = 4, .w = 4, .n_rows = 99 } };
+  static const double nans[3] = { NAN, NAN, NAN };
+  static const FigAgreementMethod no_samples[1] = { { "x", 0 } };
+  static const FigSanityLine nan_line[1] = { { "x", -1, nans } };
+  static const FigAgreementData agree_none[]
+      = { { 0, NULL, NULL, NULL }, { 1, no_samples, NULL, NULL } };
+  static const FigSanityData sanity_none[] = { { 0 }, { 3, NULL, 1, nan_line } };
+  static const FigActivationsData act_none[] = { { 0 }, { .n_models = 4 } };
+  static const FigPcaData pca_none[] = { { 0 }, { .n_panels = 2 } };
+  static const FigBoundaryData bnd_none[]
+      = { { 0 }, { .n_panels = 1, .res = 8, .n_classes = 2, .xmin = 1, .xmax = 1, .ymax = 1 } };
+  static const FigSheetData sheet_none = { .seed = -1 };
+  const FigStyle *style = fig_style_get (FIG_THEME_DARK);
+  for (size_t i = 0; i < G_N_ELEMENTS (sal_none); i++)
+    g_assert_true (draws_something (FIG_KIND_SALIENCY, &sal_none[i], style));
+  for (size_t i = 0; i < G_N_ELEMENTS (agree_none); i++)
+    g_assert_true (draws_something (FIG_KIND_AGREEMENT, &agree_none[i], style));
+  for (size_t i = 0; i < G_N_ELEMENTS (sanity_none); i++)
+    g_assert_true (draws_something (FIG_KIND_SANITY, &sanity_none[i], style));
+  for (size_t i = 0; i < G_N_ELEMENTS (act_none); i++)
+    g_assert_true (draws_something (FIG_KIND_ACTIVATIONS, &act_none[i], style));
+  for (size_t i = 0; i < G_N_ELEMENTS (pca_none); i++)
+    g_assert_true (draws_something (FIG_KIND_PCA, &pca_none[i], style));
+  for (size_t i = 0; i < G_N_ELEMENTS (bnd_none); i++)
+    g_assert_true (draws_something (FIG_KIND_BOUNDARY, &bnd_none[i], style));
+  g_assert_true (draws_something (FIG_KIND_SHEET, &sheet_none, style));
+  for (int k = FIG_KIND_SALIENCY; k < FIG_N_KINDS; k++)
+    g_assert_true (draws_something (k, NULL, style));
+}
+
+static void
+assert_csv_head (FigKind kind, const void *data, const char *head, int lines)
+{
+  g_autoptr (GString) csv = g_string_new (NULL);
+  fig_registry_get (kind)->csv (data, csv);
+  g_assert_true (g_str_has_prefix (csv->str, head));
+  if (lines >= 0)
+    g_assert_cmpint (count_lines (csv->str), ==, lines);
+}
+
+/* One row per value or point, with the numbers a reader needs to redraw the figure. */
+static void
+test_analysis_csv (void)
+{
+  /* input and 4 x 3 maps of 28 x 28, and the header */
+  assert_csv_head (FIG_KIND_SALIENCY, case_saliency (), "method,model,channel,y,x,value\n",
+                   13 * SAL_HW + 1);
+  assert_csv_head (FIG_KIND_AGREEMENT, case_agreement (), "method,sample,vs_student,vs_baseline\n",
+                   4 * (AGREE_N + 6) + 1);
+  assert_csv_head (FIG_KIND_SANITY, case_sanity (), "method,model,stage,rho,err\n",
+                   8 * SANITY_STAGES + 1);
+  assert_csv_head (FIG_KIND_PCA, case_pca (), "panel,point,class,pc1,pc2\n", 3 * PCA_N + 1);
+  assert_csv_head (FIG_KIND_BOUNDARY, case_boundary (), "panel,row,col,x,y,class,p_max\n",
+                   3 * BND_RES * BND_RES + 1);
+  assert_csv_head (FIG_KIND_ACTIVATIONS, case_activations (), "model,layer,channel,y,x,value\n",
+                   -1);
+  assert_csv_head (FIG_KIND_SHEET, case_sheet (), "model,accuracy,agreement,kl_nats,ece\n", 4);
+  g_autoptr (GString) csv = g_string_new (NULL);
+  fig_pca_csv (case_pca (), csv);
+  g_assert_nonnull (strstr (csv->str, "\nTeacher,0,T恤,")); /* class names, not numbers */
+  g_string_truncate (csv, 0);
+  fig_sheet_csv (case_sheet (), csv);
+  g_assert_nonnull (strstr (csv->str, "\nTeacher,0.899,,,0.031\n")); /* NaN cells are empty */
+
+  /* Means with Student-t intervals and the closer share with a Wilson interval, computed
+   * from the samples: 0.2, 0.4, 0.6 against a baseline of 0.3 throughout. */
+  static const double st[3] = { 0.2, 0.4, 0.6 }, base[3] = { 0.3, 0.3, 0.3 };
+  FigAgreementMethod m = { "m", 3, st, base };
+  FigAgreementData d = { 1, &m, NULL, NULL };
+  g_string_truncate (csv, 0);
+  fig_agreement_csv (&d, csv);
+  double half = 4.303 * 0.2 / sqrt (3), p = 2.0 / 3, z = 1.959963984540054, n = 3;
+  double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  double w = z * sqrt (p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  g_autofree char *mean = g_strdup_printf ("\nm,mean,0.4");
+  g_autofree char *lo = g_strdup_printf ("\nm,ci95_lo,%.9g,", 0.4 - half);
+  g_autofree char *share = g_strdup_printf ("\nm,closer_share,%.9g,", p);
+  g_autofree char *slo = g_strdup_printf ("\nm,closer_ci95_lo,%.9g,", centre - w);
+  g_assert_nonnull (strstr (csv->str, mean));
+  g_assert_nonnull (strstr (csv->str, lo));
+  g_assert_nonnull (strstr (csv->str, share));
+  g_assert_nonnull (strstr (csv->str, slo));
+}
+
+/* Dots blended straight into an image surface look like cairo's own circles: the PCA figure
+ * drawn directly and through a recording surface (where the fast path cannot apply) agree. */
+static void
+test_dots_fast_path (void)
+{
+  const FigStyle *style = fig_style_get (FIG_THEME_LIGHT);
+  for (int k = 0; k < 2; k++)
+    {
+      FigKind kind = k ? FIG_KIND_BOUNDARY : FIG_KIND_PCA;
+      const void *data = k ? case_boundary () : case_pca ();
+      cairo_surface_t *direct
+          = render_case (&(Case){ "", kind, k ? case_boundary : case_pca }, style, 640, 400, 96);
+      cairo_surface_t *rec = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+      cairo_t *cr = cairo_create (rec);
+      fig_registry_get (kind)->paint (cr, 640, 400, data, style);
+      cairo_destroy (cr);
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 400);
+      cr = cairo_create (img);
+      cairo_set_source_surface (cr, rec, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      double share = share_within (direct, img, 48);
+      g_test_message ("%s: %.2f %% of pixels agree", k ? "boundary" : "pca", 100 * share);
+      g_assert_cmpfloat (share, >, 0.98);
+      cairo_surface_destroy (img);
+      cairo_surface_destroy (rec);
+      cairo_surface_destroy (direct);
+    }
+}
+
+/* The comparison sheet as an A4-landscape PDF page. */
+static void
+test_sheet_pdf (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "sheet.pdf", NULL);
+  FigExportOptions o;
+  fig_export_options_init (&o);
+  o.width = 3508, o.height = 2480, o.dpi = 300; /* A4 at 300 dpi: 842 x 595 pt */
+  g_autoptr (GError) error = NULL;
+  g_assert_true (fig_export (path, FIG_FORMAT_PDF, &o, fig_registry_get (FIG_KIND_SHEET)->paint,
+                             case_sheet (), fig_style_get (FIG_THEME_LIGHT), &error));
+  g_assert_no_error (error);
+  g_autofree char *out = NULL;
+  int status = -1;
+  if (run_tool ((const char *[]){ "pdfinfo", path, NULL }, &out, &status))
+    {
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_true (g_regex_match_simple ("^Page size:.*\\(A4\\)", out, G_REGEX_MULTILINE, 0));
+    }
+  remove_dir (dir);
 }
 
 /* ---- gallery ------------------------------------------------------------------------------ */
@@ -1185,12 +1925,13 @@ test_gallery (void)
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *c = &cases[i];
-      gallery_one (dir, c, FIG_THEME_LIGHT, 640, 400, 96, "light");
-      gallery_one (dir, c, FIG_THEME_DARK, 640, 400, 96, "dark");
-      gallery_one (dir, c, FIG_THEME_PRESENTATION, 640, 400, 96, "presentation");
-      gallery_one (dir, c, FIG_THEME_PRESENTATION, 1280, 800, 96, "presentation-1280");
-      gallery_one (dir, c, FIG_THEME_LIGHT, 2000, 1250, 300, "300dpi");
-      gallery_one (dir, c, FIG_THEME_LIGHT, 420, 560, 96, "tall");
+      int f = case_width (c) / GOLDEN_W; /* a page is several figures wide */
+      gallery_one (dir, c, FIG_THEME_LIGHT, 640 * f, 400 * f, 96, "light");
+      gallery_one (dir, c, FIG_THEME_DARK, 640 * f, 400 * f, 96, "dark");
+      gallery_one (dir, c, FIG_THEME_PRESENTATION, 640 * f, 400 * f, 96, "presentation");
+      gallery_one (dir, c, FIG_THEME_PRESENTATION, 1280 * f, 800 * f, 96, "presentation-1280");
+      gallery_one (dir, c, FIG_THEME_LIGHT, 2000 * f, 1250 * f, 300, "300dpi");
+      gallery_one (dir, c, FIG_THEME_LIGHT, 420 * f, 560 * f, 96, "tall");
     }
 }
 
@@ -1220,6 +1961,10 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/export/keeps-old-file", test_export_keeps_old_file);
   g_test_add_func ("/figures/export/disk-full", test_export_disk_full);
   g_test_add_func ("/figures/export/csv", test_csv);
+  g_test_add_func ("/figures/analysis/empty", test_analysis_empty);
+  g_test_add_func ("/figures/analysis/csv", test_analysis_csv);
+  g_test_add_func ("/figures/analysis/dots-fast-path", test_dots_fast_path);
+  g_test_add_func ("/figures/analysis/sheet-pdf", test_sheet_pdf);
   g_test_add_func ("/figures/gallery", test_gallery);
   return g_test_run ();
 }

@@ -259,7 +259,7 @@ void
 fig_panel_measure (FigPanel *p, FigCanvas *c, FigRect outer, FigMargins *m)
 {
   double th = fig_text_line_height (c, FIG_FONT_TICK);
-  p->cat_max_w = fmin (11 * th, 0.36 * fmin (outer.w, outer.h));
+  p->cat_max_w = fmax (fmin (11 * th, 0.36 * fmin (outer.w, outer.h)), p->cat_max_w_min);
   *m = (FigMargins){ 4 * th, th, th, 3 * th };
   /* Margins depend on tick labels and tick labels on the area left by margins: two rounds
    * settle it, since one more or fewer tick hardly changes a label's width. */

@@ -44,8 +44,10 @@ typedef struct
   bool x_rotated; /* category names on x are turned 45 degrees */
   int x_cat_step; /* every n-th category name is written */
   int y_cat_step;
-  double cat_max_w; /* category names longer than this are ellipsized */
-  double top_extra; /* figure pixels reserved above the area for annotations */
+  double cat_max_w;     /* category names longer than this are ellipsized */
+  double cat_max_w_min; /* > 0: cat_max_w is at least this (figure pixels), for a short panel
+                         * whose names are not turned */
+  double top_extra;     /* figure pixels reserved above the area for annotations */
 } FigPanel;
 
 void fig_axis_linear (FigAxis *a, double lo, double hi, const char *label);

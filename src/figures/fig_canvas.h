@@ -89,6 +89,20 @@ void fig_text_draw (FigCanvas *c,
                     double y,
                     double ax,
                     double ay);
+/* Text broken at word boundaries into lines at most `width` wide (a long word is broken
+ * inside): its size, and drawing with (ax, ay) anchoring the whole block and each line aligned
+ * within it by ax (0 left, 0.5 centred, 1 right). For column and row headings. */
+void fig_text_size_wrapped (
+    FigCanvas *c, FigFont font, const char *text, double width, double *w, double *h);
+void fig_text_draw_wrapped (FigCanvas *c,
+                            FigFont font,
+                            FigRGBA color,
+                            const char *text,
+                            double x,
+                            double y,
+                            double width,
+                            double ax,
+                            double ay);
 /* The centred "no data" message painters show for empty input. */
 void fig_draw_empty (FigCanvas *c, const char *message);
 

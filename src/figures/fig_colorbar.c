@@ -6,6 +6,11 @@
 static void
 colorbar_ticks (FigColorbar *cb, FigCanvas *c, double h)
 {
+  if (cb->n_fixed_ticks > 0)
+    {
+      fig_ticks_fixed (cb->fixed_ticks, cb->n_fixed_ticks, cb->lo, cb->hi, &cb->ticks);
+      return;
+    }
   double th = fig_text_line_height (c, FIG_FONT_TICK);
   int max = (int)(h / (2.6 * th)) + 1;
   fig_ticks_linear (cb->lo, cb->hi, max < 2 ? 2 : max > 8 ? 8 : max, &cb->ticks);
@@ -35,12 +40,20 @@ fig_colorbar_draw (FigColorbar *cb, FigCanvas *c, FigRect bar)
   cairo_t *cr = c->cr;
   /* A gradient with a stop per table entry: smooth and exact in PDF and SVG as on screen. */
   cairo_pattern_t *grad = cairo_pattern_create_linear (0, bar.y + bar.h, 0, bar.y);
+  bool diverging = fig_colormap_is_diverging (cb->map);
   for (int i = 0; i < 256; i++)
     {
-      FigRGBA col = fig_colormap_eval (cb->map, i / 255.0);
-      cairo_pattern_add_color_stop_rgb (grad, i / 255.0, col.r, col.g, col.b);
+      double t = i / 255.0;
+      FigRGBA col = fig_colormap_eval (cb->map, t);
+      double a = cb->fade > 0 ? cb->fade * (diverging ? fabs (2 * t - 1) : t) : 1;
+      cairo_pattern_add_color_stop_rgba (grad, t, col.r, col.g, col.b, a);
     }
   cairo_rectangle (cr, bar.x, bar.y, bar.w, bar.h);
+  if (cb->fade > 0)
+    {
+      fig_canvas_set_color (c, cb->under);
+      cairo_fill_preserve (cr);
+    }
   cairo_set_source (cr, grad);
   cairo_fill (cr);
   cairo_pattern_destroy (grad);

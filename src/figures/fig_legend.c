@@ -35,7 +35,7 @@ fig_legend_measure (FigLegend *l, FigCanvas *c, int ncol)
 {
   double em = fig_pt (c, c->style->label_size);
   l->ncol = ncol < 1 ? 1 : ncol > l->n ? (l->n > 0 ? l->n : 1) : ncol;
-  l->key_w = (l->items[0].kind == FIG_KEY_BOX ? 1.0 : KEY_EMS) * em;
+  l->key_w = (l->items[0].kind == FIG_KEY_LINE ? KEY_EMS : 1.0) * em;
   l->row_h = fig_text_line_height (c, FIG_FONT_LABEL) * 1.2;
   memset (l->col_w, 0, sizeof l->col_w);
   for (int i = 0; i < l->n; i++)
@@ -73,6 +73,12 @@ draw_key (FigLegend *l, FigCanvas *c, const FigLegendItem *it, double x, double 
       fig_canvas_set_color (c, it->look.color);
       cairo_rectangle (c->cr, x + (l->key_w - s) / 2, y - s / 2, s, s);
       cairo_fill (c->cr);
+      return;
+    }
+  if (it->kind == FIG_KEY_DOT)
+    {
+      fig_marker (c, it->look.marker, x + l->key_w / 2, y, fig_pt (c, c->style->marker_size) * 1.2,
+                  it->look.color);
       return;
     }
   fig_set_line (c, c->style->line_width, it->look.dash);

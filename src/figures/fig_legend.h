@@ -11,6 +11,7 @@ typedef enum
 {
   FIG_KEY_LINE, /* a short line in the series' dash, with its marker when it has one */
   FIG_KEY_BOX,  /* a filled square, for bars and areas */
+  FIG_KEY_DOT,  /* the series' marker alone, for scatter plots */
 } FigKeyKind;
 
 #define FIG_LEGEND_MAX 24

@@ -3,9 +3,16 @@
 
 #include <string.h>
 
+#include "fig_activations.h"
+#include "fig_agreement.h"
+#include "fig_boundary.h"
 #include "fig_heatmap.h"
 #include "fig_lines.h"
+#include "fig_pca.h"
 #include "fig_reliability.h"
+#include "fig_saliency.h"
+#include "fig_sanity.h"
+#include "fig_sheet.h"
 #include "fig_softlabels.h"
 #include "fig_temperature.h"
 #include "fig_training.h"
@@ -29,6 +36,13 @@ ADAPT (temperature, FigTemperatureData)
 ADAPT (heatmap, FigHeatmapData)
 ADAPT (reliability, FigReliabilityData)
 ADAPT (lines, FigLinesData)
+ADAPT (saliency, FigSaliencyData)
+ADAPT (agreement, FigAgreementData)
+ADAPT (sanity, FigSanityData)
+ADAPT (activations, FigActivationsData)
+ADAPT (pca, FigPcaData)
+ADAPT (boundary, FigBoundaryData)
+ADAPT (sheet, FigSheetData)
 
 static const FigInfo registry[FIG_N_KINDS] = {
   { FIG_KIND_TRAINING, "training", "Loss and test accuracy of the three models", training_paint_any,
@@ -43,6 +57,21 @@ static const FigInfo registry[FIG_N_KINDS] = {
     reliability_csv_any },
   { FIG_KIND_LINES, "lines", "Line plots with error bars (training sweeps)", lines_paint_any,
     lines_csv_any },
+  { FIG_KIND_SALIENCY, "saliency", "Saliency maps of the three models, one row per method",
+    saliency_paint_any, saliency_csv_any },
+  { FIG_KIND_AGREEMENT, "agreement",
+    "Per-sample saliency agreement with the teacher and the closer share", agreement_paint_any,
+    agreement_csv_any },
+  { FIG_KIND_SANITY, "sanity", "Model-randomisation sanity check of the saliency methods",
+    sanity_paint_any, sanity_csv_any },
+  { FIG_KIND_ACTIVATIONS, "activations", "Per-layer activation maps of one sample",
+    activations_paint_any, activations_csv_any },
+  { FIG_KIND_PCA, "pca", "PCA projection of a hidden layer, coloured by class", pca_paint_any,
+    pca_csv_any },
+  { FIG_KIND_BOUNDARY, "boundary", "Decision regions of the models on 2-D data", boundary_paint_any,
+    boundary_csv_any },
+  { FIG_KIND_SHEET, "sheet", "One page with the key figures of an experiment", sheet_paint_any,
+    sheet_csv_any },
 };
 
 const FigInfo *

@@ -16,6 +16,13 @@ typedef enum
   FIG_KIND_HEATMAP,     /* FigHeatmapData */
   FIG_KIND_RELIABILITY, /* FigReliabilityData */
   FIG_KIND_LINES,       /* FigLinesData */
+  FIG_KIND_SALIENCY,    /* FigSaliencyData */
+  FIG_KIND_AGREEMENT,   /* FigAgreementData */
+  FIG_KIND_SANITY,      /* FigSanityData */
+  FIG_KIND_ACTIVATIONS, /* FigActivationsData */
+  FIG_KIND_PCA,         /* FigPcaData */
+  FIG_KIND_BOUNDARY,    /* FigBoundaryData */
+  FIG_KIND_SHEET,       /* FigSheetData */
   FIG_N_KINDS,
 } FigKind;
 

@@ -149,6 +149,70 @@ fig_text_draw (FigCanvas *c,
   fig_text_draw_opts (c, font, color, text, x, y, &(FigTextOpts){ ax, ay, 0, 0 });
 }
 
+/* Puts wrapped text into the shared layout; returns the offset and size of its lines' box. */
+static void
+prepare_wrapped (FigCanvas *c,
+                 FigFont font,
+                 const char *text,
+                 double width,
+                 PangoAlignment align,
+                 PangoRectangle *box)
+{
+  double w, h;
+  prepare (c, font, text, 0, &w, &h);
+  pango_layout_set_width (c->layout, (int)(fmax (width, 1) * PANGO_SCALE));
+  pango_layout_set_wrap (c->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (c->layout, align);
+  pango_layout_get_extents (c->layout, NULL, box);
+}
+
+/* Back to the single-line state prepare expects. */
+static void
+unwrap (FigCanvas *c)
+{
+  pango_layout_set_alignment (c->layout, PANGO_ALIGN_LEFT);
+  pango_layout_set_width (c->layout, -1);
+}
+
+void
+fig_text_size_wrapped (
+    FigCanvas *c, FigFont font, const char *text, double width, double *w, double *h)
+{
+  PangoRectangle box;
+  prepare_wrapped (c, font, text, width, PANGO_ALIGN_LEFT, &box);
+  unwrap (c);
+  if (w)
+    *w = (double)box.width / PANGO_SCALE;
+  if (h)
+    *h = (double)box.height / PANGO_SCALE;
+}
+
+void
+fig_text_draw_wrapped (FigCanvas *c,
+                       FigFont font,
+                       FigRGBA color,
+                       const char *text,
+                       double x,
+                       double y,
+                       double width,
+                       double ax,
+                       double ay)
+{
+  if (!text || !*text)
+    return;
+  PangoAlignment align = ax < 0.25   ? PANGO_ALIGN_LEFT
+                         : ax > 0.75 ? PANGO_ALIGN_RIGHT
+                                     : PANGO_ALIGN_CENTER;
+  PangoRectangle box;
+  prepare_wrapped (c, font, text, width, align, &box);
+  double bx = (double)box.x / PANGO_SCALE, bw = (double)box.width / PANGO_SCALE;
+  double bh = (double)box.height / PANGO_SCALE;
+  fig_canvas_set_color (c, color);
+  cairo_move_to (c->cr, x - ax * bw - bx, y - ay * bh);
+  pango_cairo_show_layout (c->cr, c->layout);
+  unwrap (c);
+}
+
 void
 fig_draw_empty (FigCanvas *c, const char *message)
 {

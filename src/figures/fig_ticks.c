@@ -266,6 +266,8 @@ fig_ticks_fixed (const double *values, int n, double lo, double hi, FigTicks *ou
       t->value = v;
       t->major = true;
       snprintf (tmp, sizeof tmp, "%.4g", fabs (v));
+      if (strchr (tmp, 'e')) /* "1e-05" is no way to label an axis */
+        fig_format_number (fabs (v), 2, tmp, sizeof tmp);
       snprintf (t->label, sizeof t->label, "%s%s", v < 0 ? MINUS : "", tmp);
     }
   return out->n;

@@ -1,13 +1,21 @@
 /* figures.h — the public API of src/figures: painters, their data, styles and export. */
 #pragma once
 
+#include "fig_activations.h"
+#include "fig_agreement.h"
+#include "fig_boundary.h"
+#include "fig_cka.h"
 #include "fig_colormap.h"
 #include "fig_csv.h"
 #include "fig_export.h"
 #include "fig_heatmap.h"
 #include "fig_lines.h"
+#include "fig_pca.h"
 #include "fig_registry.h"
 #include "fig_reliability.h"
+#include "fig_saliency.h"
+#include "fig_sanity.h"
+#include "fig_sheet.h"
 #include "fig_softlabels.h"
 #include "fig_style.h"
 #include "fig_temperature.h"

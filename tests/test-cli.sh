@@ -232,9 +232,9 @@ if [ -f "$tmp/a.dss" ]; then
     && [ -s "$tmp/cka.csv" ] && ok "figure: --csv writes the numbers" || not_ok "figure: --csv writes the numbers"
   if "$cli" report --session "$tmp/a.dss" -o "$tmp/report.pdf" 2>"$tmp/err"; then
     pages=$(pdfinfo "$tmp/report.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
-    [ "$pages" = "14" ] && ok "report: 14-page PDF" || not_ok "report: 14-page PDF" "pages: $pages"
+    [ "$pages" = "22" ] && ok "report: 22-page PDF" || not_ok "report: 22-page PDF" "pages: $pages"
   else
-    not_ok "report: 14-page PDF" "$(cat "$tmp/err")"
+    not_ok "report: 22-page PDF" "$(cat "$tmp/err")"
   fi
 fi
 expect_usage "figure: unknown name" "not a figure" figure nonesuch --session "$tmp/a.dss" -o "$tmp/x.png"

@@ -49,6 +49,17 @@ gboolean analyse_cka (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 gboolean analyse_pca (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 gboolean analyse_boundary (AnalyseCtx *ctx, JsonBuilder *b, GError **error);
 
+/* Saliency as the options ask for it (cli_analyse_saliency.c). */
+#include "kd_saliency.h"
+KdSaliencyMethod cli_saliency_method (const char *name);
+void
+cli_saliency_config (AnalyseCtx *ctx, KdSaliencyMethod method, int index, KdSaliencyConfig *cfg);
+/* x (c, h, w) = test sample `index`, normalised. */
+void cli_test_input (AnalyseCtx *ctx, int index, float *x);
+/* maps (3, n, dim): every model's map of the first n test samples. */
+gboolean cli_saliency_dataset_maps (
+    AnalyseCtx *ctx, KdSaliencyMethod method, int n, float *maps, GError **error);
+
 /* JSON helpers for arrays of numbers. */
 void cli_json_add_floats (JsonBuilder *b, const float *v, int n);
 void cli_json_add_doubles (JsonBuilder *b, const double *v, int n);

@@ -14,8 +14,8 @@
 static const char *const method_names[KD_SALIENCY_N_METHODS]
     = { "gradient", "gradxinput", "smoothgrad", "ig" };
 
-static KdSaliencyMethod
-method_from_name (const char *name)
+KdSaliencyMethod
+cli_saliency_method (const char *name)
 {
   for (int i = 0; i < KD_SALIENCY_N_METHODS; i++)
     if (strcmp (name, method_names[i]) == 0)
@@ -50,8 +50,8 @@ dataset_mean (AnalyseCtx *ctx)
 }
 
 /* The configuration the options ask for, for test sample `index`. */
-static void
-saliency_config (AnalyseCtx *ctx, KdSaliencyMethod method, int index, KdSaliencyConfig *cfg)
+void
+cli_saliency_config (AnalyseCtx *ctx, KdSaliencyMethod method, int index, KdSaliencyConfig *cfg)
 {
   kd_saliency_config_default (cfg, method);
   cfg->steps = ctx->ig_steps;
@@ -74,8 +74,8 @@ saliency_config (AnalyseCtx *ctx, KdSaliencyMethod method, int index, KdSaliency
     cfg->baseline = KD_BASELINE_BLUR;
 }
 
-static void
-test_input (AnalyseCtx *ctx, int index, float *x)
+void
+cli_test_input (AnalyseCtx *ctx, int index, float *x)
 {
   int32_t idx = index;
   kd_dataset_fill_batch (ctx->test, &idx, 1, x, NULL);
@@ -135,14 +135,14 @@ analyse_saliency (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
 {
   gsize dim = kd_dataset_dim (ctx->test);
   g_autofree float *x = g_new (float, dim), *map = g_new (float, dim);
-  test_input (ctx, ctx->sample, x);
+  cli_test_input (ctx, ctx->sample, x);
   json_builder_begin_object (b);
   add_sample_header (ctx, b);
   for (char **p = ctx->methods; *p; p++)
     {
-      KdSaliencyMethod method = method_from_name (*p);
+      KdSaliencyMethod method = cli_saliency_method (*p);
       KdSaliencyConfig cfg;
-      saliency_config (ctx, method, ctx->sample, &cfg);
+      cli_saliency_config (ctx, method, ctx->sample, &cfg);
       member (b, *p);
       json_builder_begin_object (b);
       for (int m = 0; m < KD_N_MODELS; m++)
@@ -162,16 +162,17 @@ analyse_saliency (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
 }
 
 /* maps (3, n, dim): every model's map of the first n test samples for one method. */
-static gboolean
-dataset_maps (AnalyseCtx *ctx, KdSaliencyMethod method, int n, float *maps, GError **error)
+gboolean
+cli_saliency_dataset_maps (
+    AnalyseCtx *ctx, KdSaliencyMethod method, int n, float *maps, GError **error)
 {
   gsize dim = kd_dataset_dim (ctx->test);
   g_autofree float *x = g_new (float, dim);
   for (int i = 0; i < n; i++)
     {
       KdSaliencyConfig cfg;
-      saliency_config (ctx, method, i, &cfg);
-      test_input (ctx, i, x);
+      cli_saliency_config (ctx, method, i, &cfg);
+      cli_test_input (ctx, i, x);
       for (int m = 0; m < KD_N_MODELS; m++)
         {
           float *map = maps + ((gsize)m * n + i) * dim;
@@ -281,7 +282,7 @@ analyse_agreement (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   json_builder_begin_object (b);
   for (char **p = ctx->methods; *p; p++)
     {
-      if (!dataset_maps (ctx, method_from_name (*p), n, maps, error))
+      if (!cli_saliency_dataset_maps (ctx, cli_saliency_method (*p), n, maps, error))
         return FALSE;
       member (b, *p);
       add_method_agreement (ctx, b, maps, n);
@@ -315,14 +316,14 @@ analyse_sanity (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
 {
   gsize dim = kd_dataset_dim (ctx->test);
   g_autofree float *x = g_new (float, dim);
-  test_input (ctx, ctx->sample, x);
+  cli_test_input (ctx, ctx->sample, x);
   json_builder_begin_object (b);
   add_sample_header (ctx, b);
   for (char **p = ctx->methods; *p; p++)
     {
-      KdSaliencyMethod method = method_from_name (*p);
+      KdSaliencyMethod method = cli_saliency_method (*p);
       KdSaliencyConfig cfg;
-      saliency_config (ctx, method, ctx->sample, &cfg);
+      cli_saliency_config (ctx, method, ctx->sample, &cfg);
       member (b, *p);
       json_builder_begin_object (b);
       for (int m = 0; m < KD_N_MODELS; m++)

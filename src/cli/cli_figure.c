@@ -12,7 +12,7 @@ typedef struct
 {
   CliTrainArgs train;
   char *session, *output, *format, *width, *height, *dpi, *style, *sample, *temperature;
-  char *model, *pair, *csv;
+  char *model, *pair, *csv, *samples;
   gboolean list;
 } FigureArgs;
 
@@ -41,6 +41,8 @@ figure_option_context (FigureArgs *a, gboolean report)
       "Pixels per inch (default 96; same layout at any dpi)", "DPI" },
     { "style", 0, 0, G_OPTION_ARG_STRING, &a->style, "light, dark or presentation", "STYLE" },
     { "sample", 0, 0, G_OPTION_ARG_STRING, &a->sample, "Test sample (default 0)", "N" },
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &a->samples,
+      "Test samples for dataset-level figures (default 300)", "N" },
     { "temperature", 'T', 0, G_OPTION_ARG_STRING, &a->temperature,
       "Temperature (default: the session's)", "T" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &a->model,
@@ -233,7 +235,12 @@ cli_figure (int argc, char **argv)
   else if (!parse_output (&a, &out, TRUE, &msg))
     rc = cli_usage_error ("%s", msg);
   else if ((rc = open_session (&a, &ctx)) == CLI_EXIT_OK)
-    rc = write_figure (&a, &ctx, entry, &out);
+    {
+      /* The comparison sheet holds eight panels: give it a page's room unless told. */
+      if (g_str_equal (entry->name, "sheet") && !a.width && !a.height)
+        out.opts.width = 1600, out.opts.height = 1000;
+      rc = write_figure (&a, &ctx, entry, &out);
+    }
   cli_analyse_ctx_clear (&ctx);
   figure_args_clear (&a);
   return rc;
@@ -261,6 +268,14 @@ static const ReportPage report_pages[] = {
   { "reliability" },
   { "cka", NULL, "teacher_student" },
   { "cka", NULL, "teacher_baseline" },
+  { "saliency" },
+  { "agreement" },
+  { "sanity", "teacher" },
+  { "sanity", "student" },
+  { "activations" },
+  { "pca" },
+  { "boundary" },
+  { "sheet" },
 };
 
 static int

@@ -7,9 +7,10 @@
 typedef struct
 {
   FigKind kind;
-  const char *model; /* --model for per-model figures: teacher, student, baseline */
-  const char *pair;  /* --pair for CKA: teacher_student, ... */
-  GPtrArray *owned;  /* buffers the data points into, freed with the figure */
+  const char *model;   /* --model for per-model figures: teacher, student, baseline */
+  const char *pair;    /* --pair for CKA: teacher_student, ... */
+  GPtrArray *children; /* CliFigure panels of a composite figure (the sheet) */
+  GPtrArray *owned;    /* buffers the data points into, freed with the figure */
   union
   {
     FigTrainingData training;
@@ -18,6 +19,13 @@ typedef struct
     FigHeatmapData heatmap;
     FigReliabilityData reliability;
     FigLinesData lines;
+    FigSaliencyData saliency;
+    FigAgreementData agreement;
+    FigSanityData sanity;
+    FigActivationsData activations;
+    FigPcaData pca;
+    FigBoundaryData boundary;
+    FigSheetData sheet;
   } data;
 } CliFigure;
 
@@ -35,5 +43,18 @@ const CliFigureEntry *cli_figure_find (const char *name);
 gboolean
 cli_figure_build (const CliFigureEntry *entry, AnalyseCtx *ctx, CliFigure *fig, GError **error);
 void cli_figure_clear (CliFigure *fig);
+CliFigure *cli_figure_child (
+    AnalyseCtx *ctx, CliFigure *parent, const char *name, const char *model, const char *pair);
+
+/* Builders of the explanation and representation figures (cli_figure_data2.c). */
+gboolean cli_figure_build_saliency (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_agreement (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_sanity (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_activations (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_boundary (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_sheet (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+/* Keeps p until the figure is cleared; returns it. */
+gpointer cli_figure_own (CliFigure *fig, gpointer p);
 /* Fills the analysis options figures use with their defaults. */
 void cli_figure_ctx_defaults (AnalyseCtx *ctx);

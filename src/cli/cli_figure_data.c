@@ -9,12 +9,14 @@
 #include "kd_metrics.h"
 #include "kd_softlabels.h"
 
-static gpointer
-own (CliFigure *fig, gpointer p)
+gpointer
+cli_figure_own (CliFigure *fig, gpointer p)
 {
   g_ptr_array_add (fig->owned, p);
   return p;
 }
+
+#define own cli_figure_own
 
 static int
 model_index (const char *name)
@@ -261,6 +263,19 @@ static const CliFigureEntry entries[] = {
   { "confusion", "confusion matrix on the test set (--model)", build_confusion },
   { "cka", "linear CKA between the layers of two models (--pair)", build_cka },
   { "reliability", "reliability diagrams and ECE of the three models", build_reliability },
+  { "saliency", "the sample's saliency maps, every method, the three models",
+    cli_figure_build_saliency },
+  { "agreement", "agreement of the teacher's maps with each student's over --samples samples",
+    cli_figure_build_agreement },
+  { "sanity", "model-randomisation sanity check of every saliency method (--model)",
+    cli_figure_build_sanity },
+  { "activations", "the sample's activations, layer by layer, of the three models",
+    cli_figure_build_activations },
+  { "pca", "PCA of the last hidden layer of the three models, coloured by class",
+    cli_figure_build_pca },
+  { "boundary", "decision boundaries of the three models (2-D data only)",
+    cli_figure_build_boundary },
+  { "sheet", "the key figures of the experiment on one page", cli_figure_build_sheet },
 };
 
 const CliFigureEntry *
@@ -287,10 +302,35 @@ cli_figure_build (const CliFigureEntry *entry, AnalyseCtx *ctx, CliFigure *fig, 
   return entry->build (ctx, fig, error);
 }
 
+static void
+cli_figure_free (gpointer p)
+{
+  cli_figure_clear (p);
+  g_free (p);
+}
+
 void
 cli_figure_clear (CliFigure *fig)
 {
+  g_clear_pointer (&fig->children, g_ptr_array_unref);
   g_clear_pointer (&fig->owned, g_ptr_array_unref);
+}
+
+/* A panel of a composite figure, built with the same options; NULL when it cannot be made
+ * for this session (e.g. no history), since the sheet leaves such panels out. */
+CliFigure *
+cli_figure_child (
+    AnalyseCtx *ctx, CliFigure *parent, const char *name, const char *model, const char *pair)
+{
+  CliFigure *child = g_new0 (CliFigure, 1);
+  child->model = model, child->pair = pair;
+  if (!parent->children)
+    parent->children = g_ptr_array_new_with_free_func (cli_figure_free);
+  g_ptr_array_add (parent->children, child);
+  g_autoptr (GError) error = NULL;
+  if (!cli_figure_build (cli_figure_find (name), ctx, child, &error))
+    return NULL;
+  return child;
 }
 
 void

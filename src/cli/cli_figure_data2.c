@@ -1,0 +1,363 @@
+/* The data of the explanation and representation figures: saliency, agreement, sanity check,
+ * activations, PCA, decision boundaries, and the comparison sheet. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cli_figure.h"
+#include "kd_activations.h"
+#include "kd_boundary.h"
+#include "kd_mapstats.h"
+#include "kd_metrics.h"
+#include "kd_pca.h"
+#include "kd_sanity.h"
+
+#define own cli_figure_own
+
+static const char *const method_titles[KD_SALIENCY_N_METHODS]
+    = { "Gradient", "Gradient × input", "SmoothGrad", "Integrated gradients" };
+
+static gboolean
+failed (GError **error, const char *what, KdStatus st)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
+               kd_status_to_string (st));
+  return FALSE;
+}
+
+static int
+model_index (const char *name)
+{
+  for (int m = 0; m < KD_N_MODELS; m++)
+    if (g_strcmp0 (name, kd_model_name (m)) == 0)
+      return m;
+  return KD_TEACHER;
+}
+
+static const char *const *
+class_names (AnalyseCtx *ctx, CliFigure *fig)
+{
+  const char **names = own (fig, g_new0 (const char *, ctx->K + 1));
+  for (int k = 0; k < ctx->K; k++)
+    names[k] = ctx->test->class_names[k];
+  return names;
+}
+
+static int
+n_methods (AnalyseCtx *ctx)
+{
+  return MIN ((int)g_strv_length (ctx->methods), FIG_SALIENCY_MAX_ROWS);
+}
+
+gboolean
+cli_figure_build_saliency (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  const KdDataset *ds = ctx->test;
+  gsize dim = kd_dataset_dim (ds);
+  int rows = n_methods (ctx);
+  float *x = own (fig, g_new (float, dim));
+  FigSaliencyRow *row = own (fig, g_new0 (FigSaliencyRow, rows));
+  cli_test_input (ctx, ctx->sample, x);
+  for (int r = 0; r < rows; r++)
+    {
+      KdSaliencyMethod method = cli_saliency_method (ctx->methods[r]);
+      KdSaliencyConfig cfg;
+      cli_saliency_config (ctx, method, ctx->sample, &cfg);
+      row[r].name = method_titles[method];
+      for (int m = 0; m < KD_N_MODELS; m++)
+        {
+          float *map = own (fig, g_new (float, dim));
+          KdStatus st
+              = kd_saliency_compute (ctx->nets[m], x, ds->labels[ctx->sample], &cfg, map, NULL);
+          if (st != KD_OK)
+            return failed (error, "saliency", st);
+          row[r].maps[m] = map;
+        }
+    }
+  fig->kind = FIG_KIND_SALIENCY;
+  fig->data.saliency = (FigSaliencyData){
+    .c = ds->c,
+    .h = ds->h,
+    .w = ds->w,
+    .input = x,
+    .n_rows = rows,
+    .rows = row,
+    .mode = FIG_SALIENCY_HEATMAP,
+    .scale = FIG_SALIENCY_SCALE_ROW,
+    .clip_quantile = 0.99,
+    .title = own (fig, g_strdup_printf ("Saliency of test sample %d (class %s)", ctx->sample,
+                                        ds->class_names[ds->labels[ctx->sample]])),
+  };
+  return TRUE;
+}
+
+/* Per-sample Spearman of |maps|, teacher against a student, over n samples. */
+static double *
+per_sample_spearman (CliFigure *fig, const float *t, const float *s, int n, gsize dim)
+{
+  double *rho = own (fig, g_new (double, n));
+  for (int i = 0; i < n; i++)
+    if (kd_map_spearman (t + i * dim, s + i * dim, dim, true, &rho[i]) != KD_OK)
+      rho[i] = NAN;
+  return rho;
+}
+
+gboolean
+cli_figure_build_agreement (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  int n = ctx->samples, rows = n_methods (ctx);
+  gsize dim = kd_dataset_dim (ctx->test), stride = (gsize)n * dim;
+  g_autofree float *maps = g_try_new (float, KD_N_MODELS *stride);
+  if (!maps)
+    return failed (error, "agreement", KD_ERR_NOMEM);
+  FigAgreementMethod *methods = own (fig, g_new0 (FigAgreementMethod, rows));
+  for (int r = 0; r < rows; r++)
+    {
+      KdSaliencyMethod method = cli_saliency_method (ctx->methods[r]);
+      if (!cli_saliency_dataset_maps (ctx, method, n, maps, error))
+        return FALSE;
+      KdCloserShare share;
+      kd_closer_share (maps, maps + stride, maps + 2 * stride, (size_t)n, dim, true, &share);
+      methods[r] = (FigAgreementMethod){
+        .name = method_titles[method],
+        .n = n,
+        .vs_student = per_sample_spearman (fig, maps, maps + stride, n, dim),
+        .vs_baseline = per_sample_spearman (fig, maps, maps + 2 * stride, n, dim),
+        .closer = { true, share.share, share.lo, share.hi },
+      };
+    }
+  fig->kind = FIG_KIND_AGREEMENT;
+  fig->data.agreement = (FigAgreementData){
+    .n_methods = rows,
+    .methods = methods,
+    .score_label = "Spearman ρ of |maps| with teacher",
+    .title = own (fig, g_strdup_printf ("Saliency agreement with the teacher, %d test samples", n)),
+  };
+  return TRUE;
+}
+
+gboolean
+cli_figure_build_sanity (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  int m = model_index (fig->model), rows = n_methods (ctx);
+  int n_stages = kd_sanity_n_stages (ctx->nets[m]);
+  gsize dim = kd_dataset_dim (ctx->test);
+  g_autofree float *x = g_new (float, dim);
+  cli_test_input (ctx, ctx->sample, x);
+  const char **names = own (fig, g_new0 (const char *, n_stages + 1));
+  FigSanityLine *lines = own (fig, g_new0 (FigSanityLine, rows));
+  for (int r = 0; r < rows; r++)
+    {
+      KdSaliencyMethod method = cli_saliency_method (ctx->methods[r]);
+      KdSaliencyConfig cfg;
+      cli_saliency_config (ctx, method, ctx->sample, &cfg);
+      g_autofree KdSanityStage *stages = g_new0 (KdSanityStage, n_stages);
+      KdStatus st = kd_sanity_cascade (ctx->nets[m], x, ctx->test->labels[ctx->sample], &cfg,
+                                       ctx->seed, stages, NULL);
+      if (st != KD_OK)
+        return failed (error, "sanity check", st);
+      double *rho = own (fig, g_new (double, n_stages));
+      for (int i = 0; i < n_stages; i++)
+        {
+          rho[i] = stages[i].spearman_abs;
+          if (r == 0)
+            names[i] = own (fig, g_strdup (stages[i].name));
+        }
+      lines[r] = (FigSanityLine){ .method = method_titles[method], .model = -1, .rho = rho };
+    }
+  fig->kind = FIG_KIND_SANITY;
+  fig->data.sanity = (FigSanityData){
+    .n_stages = n_stages,
+    .stages = names,
+    .n_lines = rows,
+    .lines = lines,
+    .title = own (fig, g_strdup_printf ("Cascading randomisation of the %s, test sample %d",
+                                        kd_model_name (m), ctx->sample)),
+  };
+  return TRUE;
+}
+
+static gboolean
+activation_model (AnalyseCtx *ctx, CliFigure *fig, int m, FigActivationModel *out, GError **error)
+{
+  KdRepLayer layers[KD_ACT_MAX_LAYERS];
+  int n = 0;
+  KdStatus st = kd_activations_layers (ctx->nets[m], KD_ACT_REPRESENTATIONS, layers, &n);
+  float *values = NULL;
+  if (st == KD_OK)
+    {
+      values = own (fig, g_new (float, kd_activations_sample_size (layers, n)));
+      st = kd_activations_sample (ctx->nets[m], ctx->test, ctx->sample, layers, n, values);
+    }
+  if (st != KD_OK)
+    return failed (error, "activations", st);
+  n = MIN (n, FIG_ACTIVATIONS_MAX_LAYERS);
+  FigActivationLayer *fl = own (fig, g_new0 (FigActivationLayer, n));
+  for (int i = 0; i < n; i++)
+    fl[i] = (FigActivationLayer){ own (fig, g_strdup (layers[i].name)), layers[i].c, layers[i].h,
+                                  layers[i].w, values + layers[i].offset };
+  *out = (FigActivationModel){ .model = m, .n_layers = n, .layers = fl };
+  return TRUE;
+}
+
+gboolean
+cli_figure_build_activations (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  FigActivationsData *d = &fig->data.activations;
+  fig->kind = FIG_KIND_ACTIVATIONS;
+  *d = (FigActivationsData){ .n_models = KD_N_MODELS, .max_maps = 32 };
+  for (int m = 0; m < KD_N_MODELS; m++)
+    if (!activation_model (ctx, fig, m, &d->models[m], error))
+      return FALSE;
+  d->title = own (fig, g_strdup_printf ("Activations for test sample %d", ctx->sample));
+  return TRUE;
+}
+
+gboolean
+cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  int n = ctx->samples;
+  FigPcaData *d = &fig->data.pca;
+  fig->kind = FIG_KIND_PCA;
+  uint8_t *labels = own (fig, g_new (uint8_t, n));
+  *d = (FigPcaData){ .n_panels = KD_N_MODELS,
+                     .labels = labels,
+                     .n_classes = ctx->K,
+                     .class_names = class_names (ctx, fig) };
+  for (int m = 0; m < KD_N_MODELS; m++)
+    {
+      float *coords = own (fig, g_new (float, (gsize)n * 2));
+      double ratio[2];
+      KdRepLayer layer;
+      KdStatus st
+          = kd_pca_net (ctx->nets[m], ctx->test, NULL, n, 2, coords, ratio, labels, &layer, NULL);
+      if (st != KD_OK)
+        return failed (error, "PCA", st);
+      d->panels[m] = (FigPcaPanel){ .model = m,
+                                    .layer = own (fig, g_strdup (layer.name)),
+                                    .n = n,
+                                    .coords = coords,
+                                    .dims = 2,
+                                    .ratio = { ratio[0], ratio[1] } };
+    }
+  d->title = own (fig, g_strdup_printf ("PCA of the last hidden layer, %d test samples", n));
+  return TRUE;
+}
+
+enum
+{
+  BOUNDARY_RES = 96,
+  FIELD_RES = 16,
+  BOUNDARY_POINTS = 600
+};
+
+static gboolean
+boundary_panel (AnalyseCtx *ctx,
+                CliFigure *fig,
+                const KdBounds *b,
+                int m,
+                FigBoundaryPanel *out,
+                GError **error)
+{
+  float *probs = own (fig, g_new (float, BOUNDARY_RES *BOUNDARY_RES * ctx->K));
+  g_autofree uint8_t *classes = g_new (uint8_t, BOUNDARY_RES * BOUNDARY_RES);
+  float *field = own (fig, g_new (float, FIELD_RES *FIELD_RES * 2));
+  KdStatus st = kd_boundary_probs (ctx->nets[m], b, BOUNDARY_RES, probs, classes);
+  if (st == KD_OK)
+    st = kd_boundary_field (ctx->nets[m], b, FIELD_RES, KD_FIELD_PMAX, field);
+  if (st != KD_OK)
+    return failed (error, "decision boundary", st);
+  *out = (FigBoundaryPanel){ .model = m, .probs = probs, .field = field };
+  return TRUE;
+}
+
+gboolean
+cli_figure_build_boundary (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  const KdDataset *tr = ctx->train;
+  if (kd_dataset_dim (tr) != 2 || !tr->features)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "decision boundaries need 2-D data; this data has %zu features",
+                   kd_dataset_dim (tr));
+      return FALSE;
+    }
+  KdBounds b;
+  kd_boundary_data_bounds (tr, 0.1f, &b);
+  int n = MIN (tr->n, BOUNDARY_POINTS);
+  FigBoundaryData *d = &fig->data.boundary;
+  fig->kind = FIG_KIND_BOUNDARY;
+  *d = (FigBoundaryData){ .n_panels = KD_N_MODELS,
+                          .res = BOUNDARY_RES,
+                          .field_res = FIELD_RES,
+                          .n_classes = ctx->K,
+                          .xmin = b.xmin,
+                          .xmax = b.xmax,
+                          .ymin = b.ymin,
+                          .ymax = b.ymax,
+                          .n_points = n,
+                          .points = tr->features,
+                          .labels = tr->labels,
+                          .class_names = class_names (ctx, fig),
+                          .title = "Decision boundaries and gradient of p_max" };
+  for (int m = 0; m < KD_N_MODELS; m++)
+    if (!boundary_panel (ctx, fig, &b, m, &d->panels[m], error))
+      return FALSE;
+  return TRUE;
+}
+
+static const void *
+child_data (AnalyseCtx *ctx, CliFigure *fig, const char *name, const char *model, const char *pair)
+{
+  CliFigure *child = cli_figure_child (ctx, fig, name, model, pair);
+  return child ? (const void *)&child->data : NULL;
+}
+
+static void
+sheet_metrics (AnalyseCtx *ctx, CliFigure *fig, FigSheetData *d)
+{
+  KdMetricsReport report = { 0 };
+  const float *logits[KD_N_MODELS] = { ctx->logits[0], ctx->logits[1], ctx->logits[2] };
+  if (kd_metrics_from_logits (logits, ctx->test->labels, ctx->test->n, ctx->K, ctx->T, &report)
+      != KD_OK)
+    return;
+  FigSheetMetrics *rows = own (fig, g_new0 (FigSheetMetrics, KD_N_MODELS));
+  for (int m = 0; m < KD_N_MODELS; m++)
+    {
+      const KdModelMetrics *mm = &report.model[m];
+      rows[m] = (FigSheetMetrics){ .model = m,
+                                   .accuracy = mm->accuracy,
+                                   .agreement = m == KD_TEACHER ? NAN : mm->agreement,
+                                   .kl = m == KD_TEACHER ? NAN : mm->kl,
+                                   .ece = mm->calibration.ece };
+    }
+  d->n_metrics = KD_N_MODELS;
+  d->metrics = rows;
+  kd_metrics_report_clear (&report);
+}
+
+gboolean
+cli_figure_build_sheet (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  const KdTrainConfig *c = &ctx->session->config;
+  FigSheetData *d = &fig->data.sheet;
+  fig->kind = FIG_KIND_SHEET;
+  *d = (FigSheetData){ .dataset = ctx->session->data_spec,
+                       .teacher_arch = c->teacher_arch,
+                       .student_arch = c->student_arch,
+                       .temperature = ctx->T,
+                       .alpha = c->alpha,
+                       .seed = (long)c->seed };
+  d->training = child_data (ctx, fig, "training", NULL, NULL);
+  d->soft_labels = child_data (ctx, fig, "soft-labels", NULL, NULL);
+  for (int m = 0; m < KD_N_MODELS; m++)
+    d->similarity[m] = child_data (ctx, fig, "similarity", kd_model_name (m), NULL);
+  d->temperature_sample = child_data (ctx, fig, "temperature", "teacher", NULL);
+  if (kd_dataset_dim (ctx->test) > 2)
+    d->saliency = child_data (ctx, fig, "saliency", NULL, NULL);
+  d->cka = child_data (ctx, fig, "cka", NULL, "teacher_student");
+  d->reliability = child_data (ctx, fig, "reliability", NULL, NULL);
+  sheet_metrics (ctx, fig, d);
+  return TRUE;
+}

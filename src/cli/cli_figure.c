@@ -171,8 +171,12 @@ open_session (const FigureArgs *a, AnalyseCtx *ctx)
   if (a->temperature
       && !cli_parse_number ("--temperature", a->temperature, 0.0, TRUE, 1000.0, &T, &msg))
     return cli_usage_error ("%s", msg);
+  long samples = 300;
+  if (a->samples && !cli_parse_int ("--samples", a->samples, 2, 1000000, &samples, &msg))
+    return cli_usage_error ("%s", msg);
   cli_figure_ctx_defaults (ctx);
   ctx->T = (float)T;
+  ctx->samples = (int)samples;
   int rc = cli_analyse_ctx_load (ctx, a->session, &a->train);
   if (rc == CLI_EXIT_OK)
     rc = cli_analyse_ctx_finish (ctx, a->sample);

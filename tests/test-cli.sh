@@ -293,5 +293,12 @@ else
   not_ok "bench --analyses --json" "$(cat "$tmp/err")"
 fi
 
+if "$cli" bench --figures --session "$tmp/a.dss" --threads 1 --json - >"$tmp/fb.json" 2>"$tmp/err" \
+   && $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["training"] > 0 and r["sheet_pdf"] > 0 and r["boundary"] > 0' "$tmp/fb.json"; then
+  ok "bench --figures --json"
+else
+  not_ok "bench --figures --json" "$(cat "$tmp/err")"
+fi
+
 echo "1..$n"
 exit 0

@@ -214,7 +214,8 @@ int
 cli_bench (int argc, char **argv)
 {
   int threads = 2, B = 128;
-  gboolean analyses = FALSE;
+  gboolean analyses = FALSE, figures = FALSE;
+  g_autofree char *session = NULL;
   double seconds = 3.0;
   g_autofree char *which = NULL, *json = NULL;
   const GOptionEntry entries[] = {
@@ -225,6 +226,10 @@ cli_bench (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write JSON (- for stdout)", "FILE" },
     { "analyses", 0, 0, G_OPTION_ARG_NONE, &analyses,
       "Time the analyses (soft labels, Integrated Gradients, CKA, display sweep) instead", NULL },
+    { "figures", 0, 0, G_OPTION_ARG_NONE, &figures,
+      "Time every figure's painter at 1280x800 and the sheet's PDF export instead", NULL },
+    { "session", 0, 0, G_OPTION_ARG_FILENAME, &session,
+      "Session the figures show (default: a small run trained first)", "FILE" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure training throughput");
@@ -236,6 +241,8 @@ cli_bench (int argc, char **argv)
     return cli_usage_error ("--threads must be 1..256, --batch 1..65536, --seconds in (0, 600]");
   if (analyses)
     return cli_bench_analyses (threads, json);
+  if (figures)
+    return cli_bench_figures (session, threads, json);
   const BenchModel *models[G_N_ELEMENTS (bench_models)];
   int n = select_models (which, models);
   if (n == 0)

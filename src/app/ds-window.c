@@ -1,0 +1,464 @@
+/* ds-window.c — the main window.
+ *
+ * The window owns one DsExperiment and hands it to every page. Pages are added in
+ * ds_window_init(); each is a DsPage, so the view switcher gets its title and icon from it
+ * and the Export action asks the visible page.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ds-experiment-page.h"
+#include "ds-page.h"
+#include "ds-training-page.h"
+#include "ds-window-private.h"
+
+#define SESSION_MIME_TYPE "application/x-distillscope-session"
+#define MAX_RECENT 8
+
+G_DEFINE_FINAL_TYPE (DsWindow, ds_window, ADW_TYPE_APPLICATION_WINDOW)
+
+DsWindow *
+ds_window_new (GtkApplication *application)
+{
+  return g_object_new (DS_TYPE_WINDOW, "application", application, NULL);
+}
+
+DsExperiment *
+ds_window_get_experiment (DsWindow *self)
+{
+  g_return_val_if_fail (DS_IS_WINDOW (self), NULL);
+
+  return self->experiment;
+}
+
+void
+ds_window_show_page (DsWindow *self, const char *name)
+{
+  g_return_if_fail (DS_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+GtkWidget *
+ds_window_get_page (DsWindow *self, const char *name)
+{
+  g_return_val_if_fail (DS_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_child_by_name (self->stack, name);
+}
+
+gboolean
+ds_window_get_busy (DsWindow *self)
+{
+  g_return_val_if_fail (DS_IS_WINDOW (self), FALSE);
+
+  return self->busy > 0;
+}
+
+void
+ds_window_add_toast (DsWindow *self, const char *text)
+{
+  g_return_if_fail (DS_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+add_page (DsWindow *self, GtkWidget *page, const char *name)
+{
+  AdwViewStackPage *stack_page;
+
+  g_assert (DS_IS_PAGE (page));
+  stack_page
+      = adw_view_stack_add_titled (self->stack, page, name, ds_page_get_title (DS_PAGE (page)));
+  adw_view_stack_page_set_icon_name (stack_page, ds_page_get_icon_name (DS_PAGE (page)));
+  g_signal_connect_object (page, "notify::can-export", G_CALLBACK (_ds_window_actions_update), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* ---- title --------------------------------------------------------------------------------- */
+
+static void
+update_title (DsWindow *self)
+{
+  GFile *file = ds_experiment_get_file (self->experiment);
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  if (file != NULL)
+    {
+      g_autofree char *base = g_file_get_basename (file);
+      name = g_filename_display_name (base);
+    }
+  else if (ds_experiment_get_snapshot (self->experiment) != NULL)
+    name = g_strdup (_ ("Unsaved session"));
+
+  if (name != NULL)
+    subtitle = ds_experiment_get_unsaved (self->experiment) && file != NULL
+                   ? g_strdup_printf ("• %s", name)
+                   : g_strdup (name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle ? subtitle : "");
+  title = name ? g_strdup_printf ("%s — Distillscope", name) : g_strdup ("Distillscope");
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* ---- recent sessions --------------------------------------------------------------------------
+ */
+
+static gboolean
+is_session (GtkRecentInfo *info)
+{
+  return g_str_has_suffix (gtk_recent_info_get_uri (info), ".dss")
+         || g_strcmp0 (gtk_recent_info_get_mime_type (info), SESSION_MIME_TYPE) == 0;
+}
+
+static int
+compare_recent (gconstpointer a, gconstpointer b)
+{
+  GtkRecentInfo *ia = *(GtkRecentInfo **)a;
+  GtkRecentInfo *ib = *(GtkRecentInfo **)b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (ib), gtk_recent_info_get_modified (ia));
+}
+
+void
+_ds_window_update_recent (DsWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr (GPtrArray) sessions = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (is_session (l->data) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (sessions, l->data);
+  g_ptr_array_sort (sessions, compare_recent);
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; i < sessions->len && i < MAX_RECENT; i++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (sessions, i);
+      g_autoptr (GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         gtk_recent_info_get_uri (info));
+      g_menu_append_item (self->recent_section, item);
+    }
+  if (sessions->len == 0)
+    /* An item without an action is shown insensitive. */
+    g_menu_append (self->recent_section, _ ("No Recent Sessions"), NULL);
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+}
+
+static void
+add_recent (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .display_name = NULL,
+    .description = NULL,
+    .mime_type = (char *)SESSION_MIME_TYPE,
+    .app_name = (char *)"Distillscope",
+    .app_exec = (char *)"distillscope %u",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+/* ---- open and save ------------------------------------------------------------------------- */
+
+static void
+set_busy (DsWindow *self, gboolean busy)
+{
+  if (busy)
+    self->busy++;
+  else
+    self->busy--;
+  _ds_window_actions_update (self);
+}
+
+static void
+open_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DsWindow) self = user_data;
+  GFile *file = G_FILE (object);
+  g_autoptr (GError) error = NULL;
+  KdSession *session = ds_session_load_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (session == NULL || !ds_experiment_load_session (self->experiment, session, file, &error))
+    {
+      _ds_window_show_error (self, _ ("Could Not Open the Session"), error->message);
+      return;
+    }
+  add_recent (file);
+  ds_window_show_page (self, "training");
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *toast = g_strdup_printf (_ ("Opened “%s”"), base);
+  ds_window_add_toast (self, toast);
+}
+
+void
+ds_window_open_file (DsWindow *self, GFile *file)
+{
+  g_return_if_fail (DS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* Never drop a run in progress or results not yet saved: they keep their window. */
+  if (ds_run_state_is_active (ds_experiment_get_state (self->experiment))
+      || (ds_experiment_get_unsaved (self->experiment)
+          && ds_experiment_can_save (self->experiment)))
+    {
+      DsWindow *other = ds_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+
+      gtk_window_present (GTK_WINDOW (other));
+      ds_window_open_file (other, file);
+      return;
+    }
+  set_busy (self, TRUE);
+  ds_session_load_async (file, self->cancellable, open_cb, g_object_ref (self));
+}
+
+static void
+save_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DsWindow) self = user_data;
+  GFile *file = G_FILE (object);
+  g_autoptr (GError) error = NULL;
+
+  if (!ds_session_save_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      self->close_after_save = FALSE;
+      _ds_window_show_error (self, _ ("Could Not Save the Session"), error->message);
+      return;
+    }
+  set_busy (self, FALSE);
+  ds_experiment_saved (self->experiment, file);
+  add_recent (file);
+  if (self->close_after_save)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *toast = g_strdup_printf (_ ("Saved “%s”"), base);
+  ds_window_add_toast (self, toast);
+}
+
+void
+ds_window_save_to_file (DsWindow *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  KdSession *session;
+
+  g_return_if_fail (DS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  session = ds_experiment_build_session (self->experiment, &error);
+  if (session == NULL)
+    {
+      _ds_window_show_error (self, _ ("Could Not Save the Session"), error->message);
+      return;
+    }
+  set_busy (self, TRUE);
+  ds_session_save_async (session, file, self->cancellable, save_cb, g_object_ref (self));
+}
+
+/* ---- GtkWindow ------------------------------------------------------------------------------ */
+
+static gboolean
+close_confirmed_cb (gpointer user_data)
+{
+  DsWindow *self = user_data;
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_response_cb (DsWindow *self, const char *response, AdwMessageDialog *dialog)
+{
+  /* Not from inside the response of a dialog that is transient for this window. */
+  if (g_str_equal (response, "discard"))
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_confirmed_cb, g_object_ref (self), g_object_unref);
+  else if (g_str_equal (response, "save"))
+    {
+      GFile *file = ds_experiment_get_file (self->experiment);
+
+      self->close_after_save = TRUE;
+      if (file != NULL)
+        ds_window_save_to_file (self, file);
+      else
+        _ds_window_save_as (self);
+    }
+}
+
+/* Trained weights are the one thing that costs time to get back: ask before dropping them. */
+static void
+ask_save_before_close (DsWindow *self)
+{
+  gboolean running = ds_run_state_is_active (ds_experiment_get_state (self->experiment));
+  GtkWidget *dialog = adw_message_dialog_new (
+      GTK_WINDOW (self), _ ("Save the Session?"),
+      running ? _ ("Training is still running. Closing the window stops it, and what was trained "
+                   "so far is lost unless you save it.")
+              : _ ("The results of this training run are not saved. If you close the window "
+                   "without saving, they are lost."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "discard",
+                                    _ ("_Discard"), "save", _ ("_Save…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+ds_window_close_request (GtkWindow *window)
+{
+  DsWindow *self = DS_WINDOW (window);
+  int width, height;
+
+  if (self->experiment == NULL)
+    return GTK_WINDOW_CLASS (ds_window_parent_class)->close_request (window);
+  if (!self->close_confirmed && ds_experiment_get_unsaved (self->experiment)
+      && ds_experiment_can_save (self->experiment))
+    {
+      if (self->busy == 0)
+        ask_save_before_close (self);
+      return TRUE;
+    }
+
+  /* A run in progress ends here: the worker is stopped and joined before the window goes. */
+  ds_experiment_shutdown (self->experiment);
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (ds_window_parent_class)->close_request (window);
+}
+
+static void
+ds_window_dispose (GObject *object)
+{
+  DsWindow *self = (DsWindow *)object;
+
+  if (self->experiment != NULL)
+    ds_experiment_shutdown (self->experiment);
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_WINDOW);
+
+  g_clear_object (&self->experiment);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ds_window_parent_class)->dispose (object);
+}
+
+static void
+ds_window_class_init (DsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ds_window_dispose;
+  window_class->close_request = ds_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/distillscope/Distillscope/ui/"
+                                               "ds-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, DsWindow, recent_section);
+
+  _ds_window_class_actions_init (klass);
+}
+
+static void
+apply_default_threads (DsWindow *self)
+{
+  KdTrainConfig cfg = *ds_experiment_get_config (self->experiment);
+  int threads = g_settings_get_int (self->settings, "default-threads");
+
+  cfg.threads = CLAMP (threads > 0 ? threads : (int)g_get_num_processors (), 1, 256);
+  ds_experiment_set_config (self->experiment, &cfg);
+}
+
+static void
+restore_size (DsWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+ds_window_init (DsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
+  self->experiment = ds_experiment_new ();
+  apply_default_threads (self);
+  restore_size (self);
+
+  /* The pages, in the order of the view switcher. */
+  add_page (self, ds_experiment_page_new (self->experiment), "experiment");
+  add_page (self, ds_training_page_new (self->experiment), "training");
+
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "notify::state",
+                           G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "notify::data", G_CALLBACK (_ds_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "config-changed",
+                           G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "snapshot-changed", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "snapshot-changed",
+                           G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "notify::file", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->experiment, "notify::unsaved", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (_ds_window_update_recent), self, G_CONNECT_SWAPPED);
+  _ds_window_update_recent (self);
+
+  /* The split button's arrow has no name of its own for screen readers. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->open_button));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_MENU_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Recent sessions"), -1);
+
+  update_title (self);
+  _ds_window_actions_update (self);
+}

@@ -1,0 +1,28 @@
+/* ds-window.h — the main window: header bar, pages, session files. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ds-experiment.h"
+
+G_BEGIN_DECLS
+
+#define DS_TYPE_WINDOW (ds_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DsWindow, ds_window, DS, WINDOW, AdwApplicationWindow)
+
+DsWindow *ds_window_new (GtkApplication *application);
+DsExperiment *ds_window_get_experiment (DsWindow *self);
+/* Switches to the page of that name ("experiment", "training", ...). */
+void ds_window_show_page (DsWindow *self, const char *name);
+GtkWidget *ds_window_get_page (DsWindow *self, const char *name);
+/* Opens a session file, in a new window when this one holds a run or unsaved results; errors
+ * are shown to the user and leave the current session alone. */
+void ds_window_open_file (DsWindow *self, GFile *file);
+/* Saves the current session to file (no dialog). */
+void ds_window_save_to_file (DsWindow *self, GFile *file);
+/* TRUE while a session is being opened or saved in the background. */
+gboolean ds_window_get_busy (DsWindow *self);
+void ds_window_add_toast (DsWindow *self, const char *text);
+
+G_END_DECLS

@@ -1,0 +1,901 @@
+/* test-app.c — the desktop application driven as a user would: real windows under Xvfb (see
+ * test-app.sh), real widgets, real training runs on the worker thread, real session files.
+ *
+ * GTest makes every GLib/GTK warning and critical fatal, so any one fails the run.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "ds-application.h"
+#include "ds-config-check.h"
+#include "ds-experiment.h"
+#include "ds-page.h"
+#include "ds-presets.h"
+#include "ds-window.h"
+
+static DsApplication *app;
+static char *tmp_dir;
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until cond holds; FALSE after timeout seconds. */
+static gboolean
+wait_for (Condition cond, gpointer data, double timeout)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the main loop run for a while (layout, drawing, idle callbacks). */
+static void
+spin (double seconds)
+{
+  wait_for (always_false, NULL, seconds);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_row_title (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+match_button_action (GtkWidget *widget, gconstpointer action)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+match_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+match_label_prefix (GtkWidget *widget, gconstpointer prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  GtkWidget *row = find_widget (root, match_row_title, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static DsWindow *
+new_window (void)
+{
+  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin (0.2);
+  return window;
+}
+
+static gboolean
+data_loaded (gpointer experiment)
+{
+  return ds_experiment_get_data (experiment) != NULL;
+}
+
+static DsExperiment *
+ready_experiment (DsWindow *window)
+{
+  DsExperiment *exp = ds_window_get_experiment (window);
+
+  g_assert_true (wait_for (data_loaded, exp, 60));
+  return exp;
+}
+
+static AdwMessageDialog *
+visible_message_dialog (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (windows);
+  return found;
+}
+
+/* What clicking a response button does: the response, then the dialog closes. */
+static void
+respond (AdwMessageDialog *dialog, const char *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+/* Closes the window, discarding unsaved results when it asks. */
+static void
+close_window (DsWindow *window)
+{
+  DsExperiment *exp = ds_window_get_experiment (window);
+  AdwMessageDialog *dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (0.1);
+  if ((dialog = visible_message_dialog ()) != NULL)
+    {
+      respond (dialog, "discard");
+      spin (0.2);
+    }
+  /* Nothing may keep the experiment (and its worker) alive after the window is gone. */
+  g_assert_null (exp);
+}
+
+/* A tiny experiment that finishes in a second or two. */
+static void
+set_tiny (DsExperiment *exp, const char *spec, int epochs)
+{
+  KdTrainConfig cfg = *ds_experiment_get_config (exp);
+
+  ds_experiment_set_data_spec (exp, spec, 600, 300);
+  g_strlcpy (cfg.teacher_arch, "fc32-fc32", sizeof cfg.teacher_arch);
+  g_strlcpy (cfg.student_arch, "fc8", sizeof cfg.student_arch);
+  cfg.epochs = cfg.teacher_epochs = epochs;
+  cfg.batch = 16;
+  cfg.threads = 1;
+  cfg.history_every = 5;
+  ds_experiment_set_config (exp, &cfg);
+  g_assert_true (wait_for (data_loaded, exp, 60));
+}
+
+typedef struct
+{
+  DsExperiment *exp;
+  DsRunState state;
+} StateWait;
+
+static gboolean
+state_is (gpointer data)
+{
+  StateWait *w = data;
+  return ds_experiment_get_state (w->exp) == w->state;
+}
+
+static void
+wait_state (DsExperiment *exp, DsRunState state, double timeout)
+{
+  StateWait w = { exp, state };
+
+  if (!wait_for (state_is, &w, timeout))
+    g_error ("state %d, waited for %d", ds_experiment_get_state (exp), state);
+}
+
+static void
+activate (DsWindow *window, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  spin (0.05);
+}
+
+static gboolean
+button_sensitive (DsWindow *window, const char *page, const char *action)
+{
+  GtkWidget *button = find_widget (ds_window_get_page (window, page), match_button_action, action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+/* ---- tests ----------------------------------------------------------------------------------- */
+
+static void
+test_pages (void)
+{
+  DsWindow *window = new_window ();
+  const char *names[] = { "experiment", "training" };
+
+  ready_experiment (window);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *page = ds_window_get_page (window, names[i]);
+
+      g_assert_true (DS_IS_PAGE (page));
+      g_assert_nonnull (ds_page_get_title (DS_PAGE (page)));
+      g_assert_nonnull (ds_page_get_icon_name (DS_PAGE (page)));
+      g_assert_true (ds_page_get_experiment (DS_PAGE (page)) == ds_window_get_experiment (window));
+      ds_window_show_page (window, names[i]);
+      spin (0.1);
+      g_assert_true (gtk_widget_get_mapped (page));
+    }
+  /* Alt+1 goes back to the first page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 0));
+  spin (0.1);
+  g_assert_true (gtk_widget_get_mapped (ds_window_get_page (window, "experiment")));
+  /* The default experiment is ready to train. */
+  g_assert_true (button_sensitive (window, "experiment", "win.start"));
+  close_window (window);
+}
+
+static void
+test_validation (void)
+{
+  DsWindow *window = new_window ();
+  GtkWidget *page = ds_window_get_page (window, "experiment");
+  GtkWidget *teacher, *lr, *message;
+
+  ready_experiment (window);
+  teacher = find_row (page, "Teacher architecture");
+  lr = find_row (page, "Learning rate");
+
+  gtk_editable_set_text (GTK_EDITABLE (teacher), "fc64-fx32");
+  spin (0.05);
+  g_assert_true (gtk_widget_has_css_class (teacher, "error"));
+  g_assert_false (button_sensitive (window, "experiment", "win.start"));
+  message = find_widget (page, match_label_prefix, "Teacher architecture: ");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), "“fx32” at character 6"));
+
+  /* A shape that does not fit: pooling 2-D points. */
+  gtk_editable_set_text (GTK_EDITABLE (teacher), "conv8-pool");
+  spin (0.05);
+  g_assert_false (gtk_widget_has_css_class (teacher, "error"));
+  ds_experiment_set_data_spec (ds_window_get_experiment (window), "spirals", 0, 0);
+  g_assert_true (wait_for (data_loaded, ds_window_get_experiment (window), 30));
+  spin (0.05);
+  g_assert_true (gtk_widget_has_css_class (teacher, "error"));
+  message = find_widget (page, match_label_prefix, "Teacher architecture: ");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), "needs images"));
+
+  gtk_editable_set_text (GTK_EDITABLE (teacher), "fc64-fc64");
+  spin (0.05);
+  g_assert_false (gtk_widget_has_css_class (teacher, "error"));
+  g_assert_true (button_sensitive (window, "experiment", "win.start"));
+
+  gtk_editable_set_text (GTK_EDITABLE (lr), "fast");
+  spin (0.05);
+  g_assert_true (gtk_widget_has_css_class (lr, "error"));
+  g_assert_false (button_sensitive (window, "experiment", "win.start"));
+  g_assert_nonnull (find_widget (page, match_label_prefix, "The learning rate must be"));
+  gtk_editable_set_text (GTK_EDITABLE (lr), "3e-3");
+  spin (0.05);
+  g_assert_cmpfloat (ds_experiment_get_config (ds_window_get_experiment (window))->optim.lr, ==,
+                     3e-3f);
+  g_assert_true (button_sensitive (window, "experiment", "win.start"));
+  close_window (window);
+}
+
+static void
+test_config_check (void)
+{
+  KdTrainConfig cfg;
+  DsConfigField field;
+  g_autofree char *message = NULL;
+  guint n;
+  const DsPreset *presets = ds_presets_get (&n);
+  float lr;
+
+  kd_train_config_default (&cfg);
+  g_assert_false (ds_config_check (&cfg, NULL, &field, &message));
+  g_assert_cmpint (field, ==, DS_FIELD_DATA);
+  g_clear_pointer (&message, g_free);
+
+  g_strlcpy (cfg.student_arch, "fc8--fc8", sizeof cfg.student_arch);
+  g_assert_false (ds_config_check (&cfg, NULL, &field, &message));
+  g_assert_cmpint (field, ==, DS_FIELD_STUDENT);
+  g_assert_nonnull (strstr (message, "Empty layer"));
+
+  g_assert_true (ds_parse_learning_rate ("1e-3", &lr) && lr == 1e-3f);
+  g_assert_true (ds_parse_learning_rate (" 0,01 ", &lr) && lr == 0.01f);
+  g_assert_false (ds_parse_learning_rate ("0", NULL));
+  g_assert_false (ds_parse_learning_rate ("11", NULL));
+  g_assert_false (ds_parse_learning_rate ("nan", NULL));
+
+  /* Every preset is a valid configuration. */
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 0; i < n; i++)
+    {
+      KdTrainConfig p;
+      char core[160];
+
+      kd_train_config_default (&p);
+      ds_preset_apply (&presets[i], &p);
+      g_assert_cmpint (kd_train_config_check (&p, core, sizeof core), ==, KD_OK);
+      g_assert_true (
+          ds_preset_matches (&presets[i], &p, presets[i].data_spec, presets[i].train_limit));
+    }
+}
+
+typedef struct
+{
+  guint emissions;
+} Counter;
+
+static void
+count_cb (Counter *counter)
+{
+  counter->emissions++;
+}
+
+static gboolean
+window_idle (gpointer window)
+{
+  return !ds_window_get_busy (window);
+}
+
+static void
+check_finished_page (DsWindow *window)
+{
+  GtkWidget *page = ds_window_get_page (window, "training");
+  GtkWidget *stack = find_widget (page, match_type, GSIZE_TO_POINTER (GTK_TYPE_STACK));
+  GtkWidget *bar = find_widget (page, match_type, GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "curves");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), ==, 1.0);
+  g_assert_nonnull (find_widget (page, match_label_prefix, "Finished"));
+  g_assert_true (ds_page_can_export (DS_PAGE (page)));
+}
+
+static char *
+metrics_text (DsWindow *window)
+{
+  GtkWidget *page = ds_window_get_page (window, "training");
+  GtkWidget *grid = find_widget (page, match_type, GSIZE_TO_POINTER (GTK_TYPE_GRID));
+  GString *text = g_string_new (NULL);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c; c = gtk_widget_get_next_sibling (c))
+    g_string_append_printf (text, "%s|", gtk_label_get_text (GTK_LABEL (c)));
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_same_snapshot (const KdSnapshot *a, const KdSnapshot *b)
+{
+  g_assert_cmpint (a->history.n, ==, b->history.n);
+  g_assert_cmpmem (a->history.points, a->history.n * sizeof (KdHistoryPoint), b->history.points,
+                   b->history.n * sizeof (KdHistoryPoint));
+  g_assert_true (a->have_results && b->have_results);
+  g_assert_cmpmem (&a->results, sizeof a->results, &b->results, sizeof b->results);
+  for (int m = 0; m < KD_N_MODELS; m++)
+    g_assert_cmpmem (a->params[m], a->n_params[m] * sizeof (float), b->params[m],
+                     b->n_params[m] * sizeof (float));
+}
+
+static void
+test_run_save_reopen (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  g_autofree char *path = g_build_filename (tmp_dir, "run.dss", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  Counter counter = { 0 };
+  g_autofree char *metrics = NULL;
+  KdSnapshot *snap;
+  DsWindow *second;
+  DsExperiment *exp2;
+
+  set_tiny (exp, "blobs", 3);
+  g_signal_connect_swapped (exp, "snapshot-changed", G_CALLBACK (count_cb), &counter);
+  g_assert_false (
+      gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_FINISHED, 120);
+  g_assert_true (
+      gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
+  snap = ds_experiment_get_snapshot (exp);
+  g_assert_nonnull (snap);
+  g_assert_true (snap->have_results);
+  g_assert_cmpint (snap->progress.phase, ==, KD_PHASE_DONE);
+  /* Coalesced: far fewer UI updates than steps. */
+  g_assert_cmpint (counter.emissions, <, snap->progress.step / 4);
+  g_assert_cmpint (counter.emissions, >=, 1);
+  spin (0.2);
+  check_finished_page (window);
+  metrics = metrics_text (window);
+  g_assert_null (strstr (metrics, "Distilled student|fc8|–"));
+
+  /* Save, then open in a second window: everything comes back without training. */
+  ds_window_save_to_file (window, file);
+  g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (ds_experiment_get_unsaved (exp));
+  g_assert_true (g_file_equal (ds_experiment_get_file (exp), file));
+  {
+    g_autofree char *uri = g_file_get_uri (file);
+    g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+  }
+
+  second = new_window ();
+  exp2 = ds_window_get_experiment (second);
+  ds_window_open_file (second, file);
+  g_assert_true (wait_for (window_idle, second, 30));
+  g_assert_nonnull (ds_experiment_get_snapshot (exp2));
+  g_assert_cmpint (ds_experiment_get_state (exp2), ==, DS_RUN_STATE_FINISHED);
+  g_assert_cmpmem (ds_experiment_get_config (exp2), sizeof (KdTrainConfig),
+                   ds_experiment_get_run_config (exp), sizeof (KdTrainConfig));
+  g_assert_cmpstr (ds_experiment_get_data_spec (exp2), ==, "blobs");
+  g_assert_cmpint (ds_experiment_get_train_limit (exp2), ==, 600);
+  assert_same_snapshot (ds_experiment_get_snapshot (exp2), snap);
+  spin (0.2);
+  check_finished_page (second);
+  {
+    g_autofree char *metrics2 = metrics_text (second);
+    g_assert_cmpstr (metrics2, ==, metrics);
+  }
+  /* The session's data come back too, for the pages that need samples. */
+  g_assert_true (wait_for (data_loaded, exp2, 30));
+  g_assert_nonnull (ds_experiment_get_run_data (exp2));
+  g_assert_false (ds_experiment_get_run_outdated (exp2));
+
+  /* The network of a snapshot, for analyses. */
+  {
+    g_autoptr (GError) error = NULL;
+    KdNet *net = ds_experiment_build_net (exp2, KD_STUDENT, 4, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (net->params, net->n_params * sizeof (float), snap->params[KD_STUDENT],
+                     snap->n_params[KD_STUDENT] * sizeof (float));
+    kd_net_free (net);
+  }
+
+  /* Exports of the training page, in every format. */
+  {
+    const char *ext[] = { "png", "svg", "pdf", "csv" };
+    GtkWidget *page = ds_window_get_page (second, "training");
+
+    for (int f = 0; f < 4; f++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *name = g_strdup_printf ("curves.%s", ext[f]);
+        g_autofree char *out = g_build_filename (tmp_dir, name, NULL);
+        g_autoptr (GFile) target = g_file_new_for_path (out);
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+
+        g_assert_true (ds_page_export (DS_PAGE (page), target, (DsExportFormat)f, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_file_get_contents (out, &contents, &len, NULL));
+        g_assert_cmpuint (len, >, 100);
+        if (f == DS_EXPORT_PNG)
+          g_assert_cmpmem (contents, 4, "\x89PNG", 4);
+        if (f == DS_EXPORT_PDF)
+          g_assert_cmpmem (contents, 4, "%PDF", 4);
+      }
+  }
+  close_window (second);
+  close_window (window);
+}
+
+typedef struct
+{
+  long step;
+  DsExperiment *exp;
+} StepWait;
+
+static gboolean
+step_reached (gpointer data)
+{
+  StepWait *w = data;
+  KdSnapshot *snap = ds_experiment_get_snapshot (w->exp);
+  return snap != NULL && snap->progress.step >= w->step;
+}
+
+static gboolean
+step_exact (gpointer data)
+{
+  StepWait *w = data;
+  KdSnapshot *snap = ds_experiment_get_snapshot (w->exp);
+  return snap != NULL && snap->progress.step == w->step;
+}
+
+static void
+test_pause_step_stop (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  StepWait w = { 0, exp };
+  long paused_at;
+
+  set_tiny (exp, "spirals", 200);
+
+  /* Step before any run: a paused run with exactly one step. */
+  activate (window, "win.step");
+  w.step = 1;
+  g_assert_true (wait_for (step_exact, &w, 30));
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_PAUSED);
+  g_assert_true (button_sensitive (window, "training", "win.start"));
+  g_assert_false (button_sensitive (window, "training", "win.pause"));
+
+  activate (window, "win.start");
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_RUNNING);
+  w.step = 50;
+  g_assert_true (wait_for (step_reached, &w, 60));
+  activate (window, "win.pause");
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_PAUSED);
+  /* The worker publishes where it stopped, then nothing more. */
+  spin (0.5);
+  paused_at = ds_experiment_get_snapshot (exp)->progress.step;
+  spin (0.3);
+  g_assert_cmpint (ds_experiment_get_snapshot (exp)->progress.step, ==, paused_at);
+
+  activate (window, "win.step");
+  w.step = paused_at + 1;
+  g_assert_true (wait_for (step_exact, &w, 30));
+  activate (window, "win.step");
+  activate (window, "win.step");
+  w.step = paused_at + 3;
+  g_assert_true (wait_for (step_exact, &w, 30));
+  spin (0.2);
+  g_assert_cmpint (ds_experiment_get_snapshot (exp)->progress.step, ==, paused_at + 3);
+
+  activate (window, "win.start");
+  w.step = paused_at + 40;
+  g_assert_true (wait_for (step_reached, &w, 60));
+  activate (window, "win.stop");
+  wait_state (exp, DS_RUN_STATE_STOPPED, 30);
+  g_assert_false (ds_experiment_get_snapshot (exp)->have_results);
+  g_assert_true (ds_experiment_can_save (exp));
+
+  /* A new run after a stopped one, then the window closes mid-run. */
+  activate (window, "win.start");
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_RUNNING);
+  w.step = 10;
+  g_assert_true (wait_for (step_reached, &w, 60));
+  close_window (window);
+}
+
+static void
+test_divergence (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  KdTrainConfig cfg;
+  GtkWidget *page = ds_window_get_page (window, "training");
+  GtkWidget *revealer;
+
+  set_tiny (exp, "blobs", 20);
+  cfg = *ds_experiment_get_config (exp);
+  kd_optim_config_default (&cfg.optim, KD_OPTIM_SGD);
+  cfg.optim.lr = 10.0f;
+  cfg.optim.momentum = 0.99f;
+  g_strlcpy (cfg.teacher_arch, "fc256-fc256-fc256", sizeof cfg.teacher_arch);
+  ds_experiment_set_config (exp, &cfg);
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_DIVERGED, 60);
+  spin (0.3);
+  g_assert_nonnull (ds_experiment_get_message (exp));
+  g_assert_nonnull (strstr (ds_experiment_get_message (exp), "NaN or infinite"));
+  revealer = find_widget (page, match_type, GSIZE_TO_POINTER (GTK_TYPE_REVEALER));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  /* The restored weights are finite. */
+  for (int m = 0; m < KD_N_MODELS; m++)
+    {
+      KdSnapshot *snap = ds_experiment_get_snapshot (exp);
+      for (size_t i = 0; i < snap->n_params[m]; i++)
+        g_assert_true (isfinite (snap->params[m][i]));
+    }
+  activate (window, "win.stop");
+  wait_state (exp, DS_RUN_STATE_STOPPED, 30);
+  close_window (window);
+}
+
+static void
+close_dialogs (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      gtk_window_destroy (l->data);
+  g_list_free (windows);
+  spin (0.1);
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        const char *body = adw_message_dialog_get_body (l->data);
+        found = data == NULL || strstr (body, data) != NULL;
+      }
+  g_list_free (windows);
+  return found;
+}
+
+static void
+test_refuse_damaged (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  g_autofree char *good = g_build_filename (tmp_dir, "good.dss", NULL);
+  g_autofree char *junk = g_build_filename (tmp_dir, "junk.dss", NULL);
+  g_autofree char *flipped = g_build_filename (tmp_dir, "flipped.dss", NULL);
+  g_autoptr (GFile) good_file = g_file_new_for_path (good);
+  g_autofree char *contents = NULL;
+  gsize len;
+  guint64 serial;
+
+  set_tiny (exp, "xor", 2);
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  ds_window_save_to_file (window, good_file);
+  g_assert_true (wait_for (window_idle, window, 30));
+  serial = ds_experiment_get_snapshot_serial (exp);
+
+  g_assert_true (g_file_set_contents (junk, "this is not a session", -1, NULL));
+  g_assert_true (g_file_get_contents (good, &contents, &len, NULL));
+  contents[len - 5] ^= 0x40; /* a damaged weight */
+  g_assert_true (g_file_set_contents (flipped, contents, len, NULL));
+
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GFile) bad = g_file_new_for_path (i == 0 ? junk : flipped);
+
+      ds_window_open_file (window, bad);
+      g_assert_true (wait_for (window_idle, window, 30));
+      g_assert_true (wait_for (message_dialog_shown, i == 0 ? "junk.dss" : "flipped.dss", 10));
+      close_dialogs ();
+      /* The current session is untouched. */
+      g_assert_cmpuint (ds_experiment_get_snapshot_serial (exp), ==, serial);
+      g_assert_true (g_file_equal (ds_experiment_get_file (exp), good_file));
+      g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_FINISHED);
+    }
+  close_window (window);
+}
+
+static gboolean
+find_toplevel_of_type (gpointer type)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    found |= G_TYPE_CHECK_INSTANCE_TYPE (l->data, GPOINTER_TO_SIZE (type))
+             && gtk_widget_get_visible (l->data);
+  g_list_free (windows);
+  return found;
+}
+
+static void
+destroy_toplevels_of_type (GType type)
+{
+  GList *windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      gtk_window_destroy (l->data);
+  g_list_free (windows);
+  spin (0.1);
+}
+
+static void
+test_preferences_and_dialogs (void)
+{
+  DsWindow *window = new_window ();
+  GSettings *settings = ds_application_get_settings (app);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  ready_experiment (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (
+      wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5));
+  g_settings_set_string (settings, "style-variant", "dark");
+  spin (0.2);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  g_settings_set_string (settings, "style-variant", "light");
+  spin (0.2);
+  g_assert_false (adw_style_manager_get_dark (style));
+  g_settings_set_string (settings, "style-variant", "system");
+  spin (0.1);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+  destroy_toplevels_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+
+  /* Default threads apply to new windows. */
+  g_settings_set_int (settings, "default-threads", 1);
+  {
+    DsWindow *other = new_window ();
+    g_assert_cmpint (ds_experiment_get_config (ds_window_get_experiment (other))->threads, ==, 1);
+    ready_experiment (other);
+    close_window (other);
+  }
+  g_settings_reset (settings, "default-threads");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5));
+  destroy_toplevels_of_type (ADW_TYPE_ABOUT_WINDOW);
+
+  activate (window, "win.show-help-overlay");
+  g_assert_true (wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5));
+  destroy_toplevels_of_type (GTK_TYPE_SHORTCUTS_WINDOW);
+  close_window (window);
+}
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+static void
+test_close_asks (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  g_autofree char *path = g_build_filename (tmp_dir, "close.dss", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+
+  /* Nothing trained: closes at once. */
+  g_assert_false (ds_experiment_get_unsaved (exp));
+
+  set_tiny (exp, "moons", 2);
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  ds_window_save_to_file (window, file);
+  g_assert_true (wait_for (window_idle, window, 30));
+
+  /* A second run is not saved yet: closing asks, and Cancel keeps the window. */
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  g_assert_true (ds_experiment_get_unsaved (exp));
+  gtk_window_close (GTK_WINDOW (window));
+  spin (0.1);
+  dialog = visible_message_dialog ();
+  g_assert_nonnull (dialog);
+  respond (dialog, "cancel");
+  spin (0.1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Opening a session here would drop the unsaved run: it gets a window of its own. */
+  {
+    GList *before = gtk_application_get_windows (GTK_APPLICATION (app));
+    guint n = g_list_length (before);
+    GtkWindow *other;
+
+    ds_window_open_file (window, file);
+    g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                      n + 1);
+    other = NULL;
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+      if (l->data != (gpointer)window)
+        other = l->data;
+    g_assert_nonnull (other);
+    g_assert_true (wait_for (window_idle, other, 30));
+    g_assert_nonnull (ds_experiment_get_snapshot (ds_window_get_experiment (DS_WINDOW (other))));
+    close_window (DS_WINDOW (other));
+  }
+
+  /* Save writes the session, then the window closes. */
+  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (0.1);
+  dialog = visible_message_dialog ();
+  g_assert_nonnull (dialog);
+  respond (dialog, "save");
+  g_assert_true (wait_for (no_windows, NULL, 30));
+  spin (0.1);
+  g_assert_null (exp);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (KdSession) session = kd_session_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (session->have_results);
+  }
+}
+
+static void
+test_presets_ui (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = ready_experiment (window);
+  GtkWidget *page = ds_window_get_page (window, "experiment");
+  AdwComboRow *preset_row = ADW_COMBO_ROW (find_row (page, "Experiment"));
+  guint n;
+  const DsPreset *presets = ds_presets_get (&n);
+
+  /* The first launch shows the quick demo. */
+  g_assert_cmpuint (adw_combo_row_get_selected (preset_row), ==, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      adw_combo_row_set_selected (preset_row, i + 1);
+      spin (0.05);
+      g_assert_true (ds_preset_matches (&presets[i], ds_experiment_get_config (exp),
+                                        ds_experiment_get_data_spec (exp),
+                                        ds_experiment_get_train_limit (exp)));
+      g_assert_cmpstr (
+          gtk_editable_get_text (GTK_EDITABLE (find_row (page, "Teacher architecture"))), ==,
+          presets[i].teacher_arch);
+    }
+  /* Editing a field turns the preset into "Custom". */
+  adw_combo_row_set_selected (preset_row, 1);
+  spin (0.05);
+  gtk_editable_set_text (
+      GTK_EDITABLE (find_row (page, "Student architecture (distilled and baseline)")), "fc16");
+  spin (0.05);
+  g_assert_cmpuint (adw_combo_row_get_selected (preset_row), ==, 0);
+  g_assert_true (wait_for (data_loaded, exp, 60));
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tmp_dir = g_dir_make_tmp ("distillscope-test-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = ds_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  /* Keep the application alive between windows. */
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/app/config/check", test_config_check);
+  g_test_add_func ("/app/window/pages", test_pages);
+  g_test_add_func ("/app/experiment/validation", test_validation);
+  g_test_add_func ("/app/experiment/presets", test_presets_ui);
+  g_test_add_func ("/app/training/run-save-reopen", test_run_save_reopen);
+  g_test_add_func ("/app/training/pause-step-stop", test_pause_step_stop);
+  g_test_add_func ("/app/training/divergence", test_divergence);
+  g_test_add_func ("/app/session/refuse-damaged", test_refuse_damaged);
+  g_test_add_func ("/app/window/close-asks", test_close_asks);
+  g_test_add_func ("/app/preferences-and-dialogs", test_preferences_and_dialogs);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  /* tmp_dir lives in the wrapper's TMPDIR, which it removes. */
+  g_free (tmp_dir);
+  return status;
+}

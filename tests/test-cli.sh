@@ -202,10 +202,12 @@ expect_usage "analyse: bad baseline" "--ig-baseline" analyse --session "$tmp/a.d
 # figure / report: every figure of the session in every format, checked by the usual tools.
 if [ -f "$tmp/a.dss" ]; then
   fig_fail=""
+  "$cli" sweep --session "$tmp/a.dss" --temperatures 1,2 --seeds 1 --sweep-epochs 1 --quiet \
+    --json "$tmp/fsweep.json" 2>>"$tmp/err" || fig_fail="sweep-json"
   for f in $("$cli" figure --list | cut -d' ' -f1); do
     for ext in png svg pdf; do
-      "$cli" figure "$f" --session "$tmp/a.dss" --width 800 --height 500 -o "$tmp/fig-$f.$ext" \
-        2>>"$tmp/err" || fig_fail="$fig_fail $f.$ext"
+      "$cli" figure "$f" --session "$tmp/a.dss" --sweep "$tmp/fsweep.json" --width 800 \
+        --height 500 -o "$tmp/fig-$f.$ext" 2>>"$tmp/err" || fig_fail="$fig_fail $f.$ext"
     done
   done
   [ -z "$fig_fail" ] && ok "figure: every figure as PNG, SVG, PDF" || not_ok "figure: every figure as PNG, SVG, PDF" "$fig_fail" "$(cat "$tmp/err")"
@@ -237,6 +239,11 @@ if [ -f "$tmp/a.dss" ]; then
     not_ok "report: 22-page PDF" "$(cat "$tmp/err")"
   fi
 fi
+"$cli" figure saliency --session "$tmp/a.dss" --overlay --per-map-scale -o "$tmp/ov.png" \
+  && ok "figure: saliency overlay with per-map scales" || not_ok "figure: saliency overlay with per-map scales"
+"$cli" figure sweep --session "$tmp/a.dss" --sweep "$tmp/a.dss" -o "$tmp/x.png" 2>"$tmp/err"
+[ $? -ne 0 ] && grep -q "sweep" "$tmp/err" && ok "figure: a foreign --sweep file is refused" \
+  || not_ok "figure: a foreign --sweep file is refused" "$(cat "$tmp/err")"
 expect_usage "figure: unknown name" "not a figure" figure nonesuch --session "$tmp/a.dss" -o "$tmp/x.png"
 expect_usage "figure: no output" "-o FILE" figure training --session "$tmp/a.dss"
 expect_usage "figure: bad format" "cannot tell the format" figure training --session "$tmp/a.dss" -o "$tmp/x.bmp"

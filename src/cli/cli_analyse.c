@@ -204,6 +204,7 @@ cli_analyse_ctx_clear (AnalyseCtx *ctx)
   g_free (ctx->target);
   g_free (ctx->ig_baseline);
   g_free (ctx->mean_input);
+  g_free (ctx->sweep_json);
 }
 
 /* The session's networks and data, either from `session` or from a fresh run. */

@@ -24,7 +24,10 @@ typedef struct
   double smooth_sigma, topk;
   char *ig_baseline; /* zeros | mean | blur */
   guint64 seed;
-  float *mean_input; /* (c, h, w) training-set mean, made on first use, owned */
+  char *sweep_json;       /* figure --sweep: results of `sweep --json`, owned */
+  gboolean overlay;       /* figure saliency --overlay */
+  gboolean per_map_scale; /* figure saliency --per-map-scale */
+  float *mean_input;      /* (c, h, w) training-set mean, made on first use, owned */
 } AnalyseCtx;
 
 /* Opens the session at `session` (or trains one from `train` when NULL) with its data. */

@@ -12,15 +12,16 @@ typedef struct
 {
   CliTrainArgs train;
   char *session, *output, *format, *width, *height, *dpi, *style, *sample, *temperature;
-  char *model, *pair, *csv, *samples;
-  gboolean list;
+  char *model, *pair, *csv, *samples, *sweep;
+  gboolean list, overlay, per_map_scale;
 } FigureArgs;
 
 static void
 figure_args_clear (FigureArgs *a)
 {
-  char **fields[] = { &a->session, &a->output, &a->format, &a->width, &a->height, &a->dpi,
-                      &a->style,   &a->sample, &a->model,  &a->pair,  &a->csv,    &a->temperature };
+  char **fields[]
+      = { &a->session, &a->output, &a->format, &a->width, &a->height,      &a->dpi,     &a->style,
+          &a->sample,  &a->model,  &a->pair,   &a->csv,   &a->temperature, &a->samples, &a->sweep };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
   cli_train_args_clear (&a->train);
@@ -51,6 +52,12 @@ figure_option_context (FigureArgs *a, gboolean report)
       "CKA pair: teacher_student, teacher_baseline, student_baseline, teacher_teacher", "PAIR" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv, "Also write the figure's numbers as CSV",
       "FILE" },
+    { "sweep", 0, 0, G_OPTION_ARG_FILENAME, &a->sweep,
+      "Results of `sweep --json`, for the sweep figure and the sheet", "FILE" },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &a->overlay,
+      "Saliency maps over the input instead of beside it", NULL },
+    { "per-map-scale", 0, 0, G_OPTION_ARG_NONE, &a->per_map_scale,
+      "Scale each saliency map on its own instead of one scale per method", NULL },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &a->list, "List the figures", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->train.quiet, "No progress bar while training", NULL },
     { NULL },
@@ -177,6 +184,9 @@ open_session (const FigureArgs *a, AnalyseCtx *ctx)
   cli_figure_ctx_defaults (ctx);
   ctx->T = (float)T;
   ctx->samples = (int)samples;
+  ctx->sweep_json = g_strdup (a->sweep);
+  ctx->overlay = a->overlay;
+  ctx->per_map_scale = a->per_map_scale;
   int rc = cli_analyse_ctx_load (ctx, a->session, &a->train);
   if (rc == CLI_EXIT_OK)
     rc = cli_analyse_ctx_finish (ctx, a->sample);
@@ -279,6 +289,7 @@ static const ReportPage report_pages[] = {
   { "activations" },
   { "pca" },
   { "boundary" },
+  { "sweep" },
   { "sheet" },
 };
 

@@ -54,6 +54,7 @@ gboolean cli_figure_build_activations (AnalyseCtx *ctx, CliFigure *fig, GError *
 gboolean cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 gboolean cli_figure_build_boundary (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 gboolean cli_figure_build_sheet (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+gboolean cli_figure_build_sweep (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 /* Keeps p until the figure is cleared; returns it. */
 gpointer cli_figure_own (CliFigure *fig, gpointer p);
 /* Fills the analysis options figures use with their defaults. */

@@ -275,6 +275,8 @@ static const CliFigureEntry entries[] = {
     cli_figure_build_pca },
   { "boundary", "decision boundaries of the three models (2-D data only)",
     cli_figure_build_boundary },
+  { "sweep", "students trained at several T: accuracy, agreement, KL (--sweep FILE)",
+    cli_figure_build_sweep },
   { "sheet", "the key figures of the experiment on one page", cli_figure_build_sheet },
 };
 

@@ -357,7 +357,136 @@ cli_figure_build_sheet (AnalyseCtx *ctx, CliFigure *fig, GError **error)
   if (kd_dataset_dim (ctx->test) > 2)
     d->saliency = child_data (ctx, fig, "saliency", NULL, NULL);
   d->cka = child_data (ctx, fig, "cka", NULL, "teacher_student");
+  if (ctx->sweep_json)
+    d->sweep = child_data (ctx, fig, "sweep", NULL, NULL);
   d->reliability = child_data (ctx, fig, "reliability", NULL, NULL);
   sheet_metrics (ctx, fig, d);
+  return TRUE;
+}
+
+/* ---- training-sweep results, from the JSON `sweep --json` writes ------------------------- */
+
+static gboolean
+sweep_number (JsonObject *point, const char *who, const char *metric, const char *stat, double *out)
+{
+  JsonObject *w = json_object_get_object_member (point, who);
+  JsonObject *m = w ? json_object_get_object_member (w, metric) : NULL;
+  JsonNode *n = m ? json_object_get_member (m, stat) : NULL;
+  *out = n && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+  return n != NULL;
+}
+
+typedef struct
+{
+  int n;
+  double *t, *acc, *acc_err, *base, *base_err, *agree, *agree_err, *kl, *kl_err;
+} SweepColumns;
+
+static gboolean
+sweep_columns (CliFigure *fig, JsonArray *points, double alpha, SweepColumns *c)
+{
+  int n = (int)json_array_get_length (points), k = 0;
+  double **cols[] = { &c->t,     &c->acc,       &c->acc_err, &c->base,  &c->base_err,
+                      &c->agree, &c->agree_err, &c->kl,      &c->kl_err };
+  for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
+    *cols[i] = own (fig, g_new (double, MAX (n, 1)));
+  for (int i = 0; i < n; i++)
+    {
+      JsonObject *p = json_array_get_object_element (points, i);
+      if (!p || fabs (json_object_get_double_member_with_default (p, "alpha", NAN) - alpha) > 1e-6)
+        continue;
+      c->t[k] = json_object_get_double_member_with_default (p, "temperature", NAN);
+      gboolean ok = sweep_number (p, "student", "accuracy", "mean", &c->acc[k])
+                    && sweep_number (p, "student", "accuracy", "std", &c->acc_err[k])
+                    && sweep_number (p, "baseline", "accuracy", "mean", &c->base[k])
+                    && sweep_number (p, "baseline", "accuracy", "std", &c->base_err[k])
+                    && sweep_number (p, "student", "agreement", "mean", &c->agree[k])
+                    && sweep_number (p, "student", "agreement", "std", &c->agree_err[k])
+                    && sweep_number (p, "student", "kl", "mean", &c->kl[k])
+                    && sweep_number (p, "student", "kl", "std", &c->kl_err[k]);
+      if (!ok)
+        return FALSE;
+      k++;
+    }
+  c->n = k;
+  return k > 0;
+}
+
+static void
+sweep_panels (CliFigure *fig, const SweepColumns *c, double alpha, double teacher_acc)
+{
+  FigLineSeries *s = own (fig, g_new0 (FigLineSeries, 4));
+  char *label = own (fig, g_strdup_printf ("Distilled student (α = %g)", alpha));
+  s[0] = (FigLineSeries){ label, c->n, c->t, c->acc, c->acc_err, FIG_MODEL_STUDENT };
+  s[1]
+      = (FigLineSeries){ "Baseline student", c->n, c->t, c->base, c->base_err, FIG_MODEL_BASELINE };
+  s[2] = (FigLineSeries){ label, c->n, c->t, c->agree, c->agree_err, FIG_MODEL_STUDENT };
+  s[3] = (FigLineSeries){ label, c->n, c->t, c->kl, c->kl_err, FIG_MODEL_STUDENT };
+  FigLinesPanel *p = own (fig, g_new0 (FigLinesPanel, 3));
+  p[0] = (FigLinesPanel){ .title = "Test accuracy",
+                          .x_label = "Temperature T",
+                          .y_label = "Accuracy",
+                          .log_x = true,
+                          .n_series = 2,
+                          .series = s,
+                          .ref_y = teacher_acc,
+                          .ref_label = "Teacher",
+                          .x_ticks_at_data = true };
+  p[1] = (FigLinesPanel){ .title = "Agreement with the teacher",
+                          .x_label = "Temperature T",
+                          .y_label = "Top-1 agreement",
+                          .log_x = true,
+                          .n_series = 1,
+                          .series = s + 2,
+                          .ref_y = NAN,
+                          .x_ticks_at_data = true };
+  p[2] = (FigLinesPanel){ .title = "KL(teacher_T ‖ student_T)",
+                          .x_label = "Temperature T",
+                          .y_label = "KL (nats)",
+                          .log_x = true,
+                          .log_y = true,
+                          .n_series = 1,
+                          .series = s + 3,
+                          .ref_y = NAN,
+                          .x_ticks_at_data = true };
+  fig->kind = FIG_KIND_LINES;
+  fig->data.lines = (FigLinesData){ .n_panels = 3, .panels = p };
+}
+
+gboolean
+cli_figure_build_sweep (AnalyseCtx *ctx, CliFigure *fig, GError **error)
+{
+  if (!ctx->sweep_json)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "give the results of a sweep with --sweep FILE (written by `sweep --json`)");
+      return FALSE;
+    }
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_file (parser, ctx->sweep_json, error))
+    return FALSE;
+  JsonNode *root = json_parser_get_root (parser);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonArray *points = o && json_object_has_member (o, "points")
+                          ? json_object_get_array_member (o, "points")
+                          : NULL;
+  JsonObject *first
+      = points && json_array_get_length (points) ? json_array_get_object_element (points, 0) : NULL;
+  SweepColumns c;
+  double alpha = first ? json_object_get_double_member_with_default (first, "alpha", NAN) : NAN;
+  if (!first || !sweep_columns (fig, points, alpha, &c))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "“%s” is not the JSON of a finished sweep (no points with accuracy, "
+                   "agreement and KL)",
+                   ctx->sweep_json);
+      return FALSE;
+    }
+  JsonObject *teacher = json_object_get_object_member (o, "teacher");
+  double teacher_acc
+      = teacher ? json_object_get_double_member_with_default (teacher, "accuracy", NAN) : NAN;
+  sweep_panels (fig, &c, alpha, teacher_acc);
+  fig->data.lines.title = own (
+      fig, g_strdup_printf ("Students trained at several temperatures (mean ± sd over seeds)"));
   return TRUE;
 }

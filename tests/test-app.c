@@ -793,21 +793,23 @@ test_close_asks (void)
 
   /* Opening a session here would drop the unsaved run: it gets a window of its own. */
   {
-    GList *before = gtk_application_get_windows (GTK_APPLICATION (app));
+    GList *before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
     guint n = g_list_length (before);
     GtkWindow *other;
 
     ds_window_open_file (window, file);
     g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
                       n + 1);
+    /* The new window is the one that was not there before (others may be left open). */
     other = NULL;
     for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
-      if (l->data != (gpointer)window)
+      if (!g_list_find (before, l->data))
         other = l->data;
     g_assert_nonnull (other);
     g_assert_true (wait_for (window_idle, other, 30));
     g_assert_nonnull (ds_experiment_get_snapshot (ds_window_get_experiment (DS_WINDOW (other))));
     close_window (DS_WINDOW (other));
+    g_list_free (before);
   }
 
   /* Save writes the session, then the window closes. */

@@ -8,8 +8,14 @@
 
 #include <glib/gi18n.h>
 
+#include "ds-activations-page.h"
 #include "ds-experiment-page.h"
+#include "ds-metrics-page.h"
 #include "ds-page.h"
+#include "ds-saliency-page.h"
+#include "ds-samples-page.h"
+#include "ds-soft-labels-page.h"
+#include "ds-temperature-page.h"
 #include "ds-training-page.h"
 #include "ds-window-private.h"
 
@@ -430,6 +436,12 @@ ds_window_init (DsWindow *self)
   /* The pages, in the order of the view switcher. */
   add_page (self, ds_experiment_page_new (self->experiment), "experiment");
   add_page (self, ds_training_page_new (self->experiment), "training");
+  add_page (self, ds_samples_page_new (self->experiment), "samples");
+  add_page (self, ds_soft_labels_page_new (self->experiment), "soft-labels");
+  add_page (self, ds_temperature_page_new (self->experiment), "temperature");
+  add_page (self, ds_saliency_page_new (self->experiment), "saliency");
+  add_page (self, ds_activations_page_new (self->experiment), "activations");
+  add_page (self, ds_metrics_page_new (self->experiment), "metrics");
 
   g_signal_connect_object (self->stack, "notify::visible-child",
                            G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);

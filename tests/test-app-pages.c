@@ -1,0 +1,560 @@
+/* test-app-pages.c — the Samples, Soft labels and Temperature pages and DsFigureView, driven
+ * as a user would on a tiny trained session: real windows under Xvfb (test-app.sh), real
+ * training, real analysis threads, real files.
+ *
+ * GTest makes every GLib/GTK warning and critical fatal, so any one fails the run.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <string.h>
+
+#include "ds-application.h"
+#include "ds-experiment.h"
+#include "ds-figure-view.h"
+#include "ds-page.h"
+#include "ds-sample-list.h"
+#include "ds-samples-page.h"
+#include "ds-soft-labels-page.h"
+#include "ds-temperature-page.h"
+#include "ds-test-outputs.h"
+#include "ds-window.h"
+#include "fig_softlabels.h"
+#include "fig_temperature.h"
+#include "kd_softlabels.h"
+
+static DsApplication *app;
+static char *tmp_dir;
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition cond, gpointer data, double timeout)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (double seconds)
+{
+  wait_for (always_false, NULL, seconds);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  GtkWidget *found = find_widget (root, match_type, GSIZE_TO_POINTER (type));
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gboolean
+match_row_title (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+data_loaded (gpointer experiment)
+{
+  return ds_experiment_get_data (experiment) != NULL;
+}
+
+static gboolean
+finished (gpointer experiment)
+{
+  return ds_experiment_get_state (experiment) == DS_RUN_STATE_FINISHED;
+}
+
+static DsWindow *
+new_window (void)
+{
+  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (0.2);
+  return window;
+}
+
+static void
+close_window (DsWindow *window)
+{
+  DsExperiment *exp = ds_window_get_experiment (window);
+  GList *windows;
+
+  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (0.1);
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        adw_message_dialog_response (l->data, "discard");
+        gtk_window_close (l->data);
+      }
+  g_list_free (windows);
+  spin (0.3);
+  /* No page, analysis or sweep may keep the experiment alive after the window is gone. */
+  g_assert_null (exp);
+}
+
+/* Trains a tiny experiment on spec to the end. */
+static DsExperiment *
+train_tiny (DsWindow *window, const char *spec)
+{
+  DsExperiment *exp = ds_window_get_experiment (window);
+  KdTrainConfig cfg = *ds_experiment_get_config (exp);
+
+  g_assert_true (wait_for (data_loaded, exp, 60));
+  ds_experiment_set_data_spec (exp, spec, 600, 240);
+  g_strlcpy (cfg.teacher_arch, "fc32", sizeof cfg.teacher_arch);
+  g_strlcpy (cfg.student_arch, "fc8", sizeof cfg.student_arch);
+  cfg.epochs = cfg.teacher_epochs = 2;
+  cfg.batch = 32;
+  cfg.threads = 1;
+  cfg.T0 = cfg.T1 = 4.0f;
+  ds_experiment_set_config (exp, &cfg);
+  g_assert_true (wait_for (data_loaded, exp, 60));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (wait_for (finished, exp, 120));
+  spin (0.2);
+  return exp;
+}
+
+static gboolean
+outputs_current (gpointer experiment)
+{
+  DsTestOutputs *outputs = ds_test_outputs_get (experiment);
+
+  return ds_test_outputs_is_current (outputs) && !ds_test_outputs_get_busy (outputs);
+}
+
+static GtkWidget *
+show_page (DsWindow *window, const char *name)
+{
+  GtkWidget *page = ds_window_get_page (window, name);
+
+  g_assert_true (DS_IS_PAGE (page));
+  ds_window_show_page (window, name);
+  spin (0.1);
+  g_assert_true (wait_for (outputs_current, ds_window_get_experiment (window), 60));
+  spin (0.3);
+  return page;
+}
+
+static const char *
+stack_child (GtkWidget *page)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (page)));
+}
+
+/* Exports a page's figure and checks the file. */
+static void
+check_export (GtkWidget *page, const char *name, DsExportFormat format, const char *magic)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (ds_page_can_export (DS_PAGE (page)));
+  g_assert_true (ds_page_export (DS_PAGE (page), file, format, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 200);
+  g_assert_cmpmem (contents, strlen (magic), magic, strlen (magic));
+}
+
+static guint32
+png_u32 (const char *p)
+{
+  return ((guint32)(guchar)p[0] << 24) | ((guint32)(guchar)p[1] << 16)
+         | ((guint32)(guchar)p[2] << 8) | (guint32)(guchar)p[3];
+}
+
+/* ---- tests ----------------------------------------------------------------------------------- */
+
+static void
+test_empty_states (void)
+{
+  DsWindow *window = new_window ();
+  const char *names[] = { "samples", "soft-labels", "temperature" };
+
+  g_assert_true (wait_for (data_loaded, ds_window_get_experiment (window), 60));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *page = ds_window_get_page (window, names[i]);
+      GtkWidget *status;
+
+      ds_window_show_page (window, names[i]);
+      spin (0.1);
+      /* Nothing trained: an explanation with a way forward, not an empty view. */
+      g_assert_cmpstr (stack_child (page), ==, "status");
+      status = find_type (page, ADW_TYPE_STATUS_PAGE);
+      g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
+                       "Nothing Trained Yet");
+      g_assert_false (ds_page_can_export (DS_PAGE (page)));
+    }
+  close_window (window);
+}
+
+static int
+item_index (GtkSelectionModel *model, guint position)
+{
+  g_autoptr (DsSampleItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (item);
+  return ds_sample_item_get_index (item);
+}
+
+static void
+check_samples (DsWindow *window, DsExperiment *exp)
+{
+  GtkWidget *page = show_page (window, "samples");
+  DsSamplesPage *samples = DS_SAMPLES_PAGE (page);
+  const DsTestResult *r = ds_test_outputs_get_result (ds_test_outputs_get (exp));
+  GtkGridView *grid = GTK_GRID_VIEW (find_type (page, GTK_TYPE_GRID_VIEW));
+  GtkSelectionModel *model = gtk_grid_view_get_model (grid);
+  int disagree = 0, rescued = 0;
+  guint n;
+
+  g_assert_cmpstr (stack_child (page), ==, "content");
+  g_assert_cmpint (r->n, ==, 240);
+  g_assert_cmpint (ds_samples_page_get_count (samples, DS_SAMPLE_FILTER_ALL), ==, r->n);
+  for (int i = 0; i < r->n; i++)
+    {
+      int y = r->data->test->labels[i];
+      disagree += r->predicted[KD_TEACHER][i] != r->predicted[KD_STUDENT][i];
+      rescued += r->predicted[KD_STUDENT][i] == y && r->predicted[KD_BASELINE][i] != y;
+    }
+  g_assert_cmpint (ds_samples_page_get_count (samples, DS_SAMPLE_FILTER_DISAGREE), ==, disagree);
+  g_assert_cmpint (ds_samples_page_get_count (samples, DS_SAMPLE_FILTER_DISTILLED_RIGHT), ==,
+                   rescued);
+  g_assert_cmpint (ds_samples_page_get_count (samples, DS_SAMPLE_FILTER_UNCERTAIN), ==, 100);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, r->n);
+
+  /* The most uncertain, highest teacher entropy first. */
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  spin (0.2);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, ==, 100);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpfloat (r->teacher_entropy[item_index (model, i - 1)], >=,
+                       r->teacher_entropy[item_index (model, i)]);
+
+  /* Selecting a thumbnail selects the sample for every page. */
+  g_assert_true (gtk_selection_model_select_item (model, 3, TRUE));
+  spin (0.1);
+  g_assert_cmpint (ds_experiment_get_selected_sample (exp), ==, item_index (model, 3));
+
+  /* And a sample picked elsewhere is selected here. */
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+  spin (0.2);
+  ds_experiment_set_selected_sample (exp, 7);
+  spin (0.1);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 7);
+  /* A grid of thumbnails is not a figure. */
+  g_assert_false (ds_page_can_export (DS_PAGE (page)));
+}
+
+static double
+sum (const float *p, int n)
+{
+  double s = 0.0;
+
+  for (int i = 0; i < n; i++)
+    s += p[i];
+  return s;
+}
+
+static void
+check_soft_labels (DsWindow *window, DsExperiment *exp)
+{
+  GtkWidget *page = show_page (window, "soft-labels");
+  GtkRange *scale = GTK_RANGE (find_type (page, GTK_TYPE_SCALE));
+  GtkWidget *views[4];
+  const FigSoftLabelsData *data;
+  double entropy_t1, entropy_t8;
+  int n_views = 0;
+
+  g_assert_cmpstr (stack_child (page), ==, "content");
+  for (GtkWidget *w = find_type (page, DS_TYPE_FIGURE_VIEW); w != NULL && n_views < 4;)
+    {
+      views[n_views++] = w;
+      /* The next figure view in the tree after w. */
+      GtkWidget *next = NULL;
+      for (GtkWidget *up = w; up != NULL && next == NULL; up = gtk_widget_get_parent (up))
+        for (GtkWidget *sib = gtk_widget_get_next_sibling (up); sib != NULL && next == NULL;
+             sib = gtk_widget_get_next_sibling (sib))
+          next = find_widget (sib, match_type, GSIZE_TO_POINTER (DS_TYPE_FIGURE_VIEW));
+      w = next;
+    }
+  g_assert_cmpint (n_views, ==, 4);
+
+  /* The slider is logarithmic: its value is log2 T. */
+  gtk_range_set_value (scale, 0.0);
+  spin (0.1);
+  g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
+                                  1.0, 1e-9);
+  data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
+  g_assert_nonnull (data);
+  g_assert_cmpint (data->true_class, ==,
+                   ds_test_outputs_get_result (ds_test_outputs_get (exp))
+                       ->data->test->labels[ds_experiment_get_selected_sample (exp)]);
+  entropy_t1 = data->entropy[KD_TEACHER];
+  gtk_range_set_value (scale, 3.0);
+  spin (0.1);
+  g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
+                                  8.0, 1e-9);
+  data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
+  g_assert_cmpfloat (data->temperature, ==, 8.0);
+  g_assert_cmpfloat_with_epsilon (sum (data->probs[KD_STUDENT], data->n_classes), 1.0, 1e-4);
+  entropy_t8 = data->entropy[KD_TEACHER];
+  /* Softer at a higher temperature. */
+  g_assert_cmpfloat (entropy_t8, >, entropy_t1);
+
+  /* Hover: a class of the bars, a cell of a similarity matrix. */
+  {
+    int w = gtk_widget_get_width (views[0]), h = gtk_widget_get_height (views[0]);
+    int hw = gtk_widget_get_width (views[1]), hh = gtk_widget_get_height (views[1]);
+    g_autofree char *bar = NULL;
+    g_autofree char *cell = NULL;
+
+    g_assert_cmpint (w, >, 100);
+    for (int x = w / 4; bar == NULL && x < w; x += 4)
+      bar = ds_figure_view_get_hover_text (DS_FIGURE_VIEW (views[0]), x, h * 0.6);
+    g_assert_nonnull (bar);
+    g_assert_nonnull (strstr (bar, "Teacher:"));
+    for (int y = hh / 3; cell == NULL && y < hh; y += 3)
+      for (int x = hw / 5; cell == NULL && x < hw; x += 3)
+        cell = ds_figure_view_get_hover_text (DS_FIGURE_VIEW (views[1]), x, y);
+    g_assert_nonnull (cell);
+    g_assert_nonnull (strstr (cell, "seen as"));
+    g_assert_null (ds_figure_view_get_hover_text (DS_FIGURE_VIEW (views[1]), 1, 1));
+  }
+
+  /* Copy puts the figure on the clipboard as an image. */
+  g_assert_true (gtk_widget_activate_action (views[0], "figure.copy", NULL));
+  spin (0.1);
+  g_assert_true (gdk_content_formats_contain_gtype (
+      gdk_clipboard_get_formats (gtk_widget_get_clipboard (views[0])), GDK_TYPE_TEXTURE));
+
+  /* Export: the page's figure through the window's action, and a chosen size. */
+  check_export (page, "soft-labels.png", DS_EXPORT_PNG, "\x89PNG");
+  check_export (page, "soft-labels.csv", DS_EXPORT_CSV, "class,");
+  {
+    DsFigureExportOptions opts = { 800, 500, 192.0, FIG_THEME_PRESENTATION };
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = g_build_filename (tmp_dir, "similarity.png", NULL);
+    g_autoptr (GFile) file = g_file_new_for_path (path);
+    g_autofree char *png = NULL;
+    gsize len;
+
+    g_assert_true (
+        ds_figure_view_export (DS_FIGURE_VIEW (views[1]), file, DS_EXPORT_PNG, &opts, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &png, &len, NULL));
+    g_assert_cmpuint (len, >, 33);
+    g_assert_cmpmem (png + 12, 4, "IHDR", 4);
+    g_assert_cmpuint (png_u32 (png + 16), ==, 800);
+    g_assert_cmpuint (png_u32 (png + 20), ==, 500);
+  }
+}
+
+static gboolean
+not_sweeping (gpointer page)
+{
+  return !ds_temperature_page_get_sweeping (page);
+}
+
+static void
+set_row_text (GtkWidget *page, const char *title, const char *text)
+{
+  GtkWidget *row = find_widget (page, match_row_title, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+check_temperature (DsWindow *window, DsExperiment *exp)
+{
+  GtkWidget *page = show_page (window, "temperature");
+  DsTemperaturePage *temperature = DS_TEMPERATURE_PAGE (page);
+  DsFigureView *sample_view = DS_FIGURE_VIEW (find_type (page, DS_TYPE_FIGURE_VIEW));
+  const FigTemperatureData *data = ds_figure_view_get_data (sample_view);
+  g_autoptr (GError) error = NULL;
+  const KdSweepResult *res;
+  g_autofree char *hover = NULL;
+
+  g_assert_cmpstr (stack_child (page), ==, "content");
+  g_assert_nonnull (data);
+  g_assert_cmpint (data->n_temperatures, ==, KD_SWEEP_N_T);
+  g_assert_cmpfloat_with_epsilon (data->current_temperature, 4.0, 1e-6);
+  /* Hover over the plot tells the temperature under the pointer. */
+  for (int x = gtk_widget_get_width (GTK_WIDGET (sample_view)) / 3; hover == NULL; x += 5)
+    hover = ds_figure_view_get_hover_text (sample_view, x,
+                                           gtk_widget_get_height (GTK_WIDGET (sample_view)) / 2);
+  g_assert_true (g_str_has_prefix (hover, "T = "));
+
+  /* A bad grid is refused with the reason. */
+  set_row_text (page, "_Temperatures", "1, x");
+  g_assert_false (ds_temperature_page_run_sweep (temperature, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A tiny sweep, then a cancelled one. */
+  set_row_text (page, "_Temperatures", "1, 4");
+  set_row_text (page, "_Alphas (weight of the soft loss)", "0.9");
+  set_row_text (page, "_Seeds", "1, 2");
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (
+          find_type (find_widget (page, match_row_title, "_Epochs"), GTK_TYPE_SPIN_BUTTON)),
+      1);
+  g_assert_true (ds_temperature_page_run_sweep (temperature, &error));
+  g_assert_no_error (error);
+  g_assert_true (ds_temperature_page_get_sweeping (temperature));
+  g_assert_true (wait_for (not_sweeping, page, 300));
+  res = ds_temperature_page_get_sweep_result (temperature);
+  g_assert_nonnull (res);
+  g_assert_cmpint (res->n_runs, ==, 4);
+  g_assert_cmpint (res->n_done, ==, 4);
+  spin (0.3);
+  check_export (page, "sweep.png", DS_EXPORT_PNG, "\x89PNG");
+  check_export (page, "sweep.svg", DS_EXPORT_SVG, "<?xml");
+  check_export (page, "sweep.pdf", DS_EXPORT_PDF, "%PDF");
+  check_export (page, "sweep.csv", DS_EXPORT_CSV, "panel");
+
+  set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8");
+  g_assert_true (ds_temperature_page_run_sweep (temperature, &error));
+  spin (0.05);
+  ds_temperature_page_cancel_sweep (temperature);
+  g_assert_true (wait_for (not_sweeping, page, 120));
+  res = ds_temperature_page_get_sweep_result (temperature);
+  g_assert_nonnull (res);
+  g_assert_true (res->cancelled);
+}
+
+static void
+test_pages_on_images (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = train_tiny (window, "synthetic-digits");
+
+  check_samples (window, exp);
+  check_soft_labels (window, exp);
+  check_temperature (window, exp);
+  close_window (window);
+}
+
+/* 2-D points: thumbnails are scatter plots; everything else works the same. */
+static void
+test_pages_on_points (void)
+{
+  DsWindow *window = new_window ();
+  DsExperiment *exp = train_tiny (window, "spirals");
+  GtkWidget *page = show_page (window, "samples");
+  GtkWidget *picture = find_type (page, GTK_TYPE_PICTURE);
+
+  g_assert_cmpstr (stack_child (page), ==, "content");
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  page = show_page (window, "soft-labels");
+  check_export (page, "spirals-soft-labels.png", DS_EXPORT_PNG, "\x89PNG");
+  page = show_page (window, "temperature");
+  g_assert_nonnull (
+      ds_figure_view_get_data (DS_FIGURE_VIEW (find_type (page, DS_TYPE_FIGURE_VIEW))));
+  (void)exp;
+  close_window (window);
+}
+
+/* Closing the window while a sweep trains stops it cleanly. */
+static void
+test_close_mid_sweep (void)
+{
+  DsWindow *window = new_window ();
+  GtkWidget *page;
+  g_autoptr (GError) error = NULL;
+
+  train_tiny (window, "blobs");
+  page = show_page (window, "temperature");
+  set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+  g_assert_true (ds_temperature_page_run_sweep (DS_TEMPERATURE_PAGE (page), &error));
+  g_assert_no_error (error);
+  spin (0.1);
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tmp_dir = g_dir_make_tmp ("distillscope-pages-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = ds_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/app/pages/empty-states", test_empty_states);
+  g_test_add_func ("/app/pages/images", test_pages_on_images);
+  g_test_add_func ("/app/pages/points", test_pages_on_points);
+  g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  g_free (tmp_dir);
+  return status;
+}

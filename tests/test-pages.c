@@ -473,6 +473,15 @@ match_label_text (GtkWidget *widget, gconstpointer text)
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
+static gboolean
+match_button_label (GtkWidget *widget, gconstpointer label)
+{
+  return (GTK_IS_BUTTON (widget)
+          && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+         || (GTK_IS_CHECK_BUTTON (widget)
+             && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0);
+}
+
 static void
 check_metrics (DsWindow *window, DsExperiment *exp)
 {
@@ -488,6 +497,27 @@ check_metrics (DsWindow *window, DsExperiment *exp)
     }
   screenshot (window, page, "metrics");
   export_all (page, "metrics");
+
+  /* The distilled student's confusion matrix as shares of each true class. */
+  {
+    DsFigureView *view = find_view (page, "Confusion matrix");
+    const FigHeatmapData *confusion;
+
+    gtk_toggle_button_set_active (
+        GTK_TOGGLE_BUTTON (find_widget (page, match_button_label, "Distilled student")), TRUE);
+    gtk_check_button_set_active (
+        GTK_CHECK_BUTTON (find_widget (page, match_button_label, "Show row shares")), TRUE);
+    confusion = ds_figure_view_get_data (view);
+    g_assert_nonnull (strstr (confusion->title, "Distilled student"));
+    for (int row = 0; row < confusion->n_rows; row++)
+      {
+        double sum = 0.0;
+
+        for (int col = 0; col < confusion->n_cols; col++)
+          sum += confusion->values[row * confusion->n_cols + col];
+        g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+      }
+  }
 }
 
 static void

@@ -26,7 +26,7 @@ struct _DsActivationsPage
   DsSourceTracker tracker;
   DsAnalysis *acts, *cka, *pca, *pair;
   DsFigureView *current_view;
-  const char **class_names;
+  const char *const *class_names; /* interned (ds_class_names) */
   DsPcaPicker pca_picker, pair_picker;
   gboolean updating_rows;
 

@@ -167,10 +167,7 @@ _ds_activations_page_refresh (DsActivationsPage *self)
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   if (ds_source_tracker_update (&self->tracker, self->experiment, any_busy (self)))
-    {
-      g_free (self->class_names);
-      self->class_names = ds_class_names (self->tracker.source->data->test);
-    }
+    self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   if (self->tracker.source == NULL)
     return;
   update_summary (self);
@@ -355,7 +352,6 @@ ds_activations_page_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->titles); i++)
     g_free (self->titles[i]);
-  g_free (self->class_names);
 
   G_OBJECT_CLASS (ds_activations_page_parent_class)->finalize (object);
 }

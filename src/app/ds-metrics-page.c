@@ -45,7 +45,7 @@ struct _DsMetricsPage
   DsSourceTracker tracker;
   DsAnalysis *metrics;
   DsFigureView *current_view;
-  const char **class_names;
+  const char *const *class_names;
   GtkLabel *cells[KD_N_MODELS][N_COLS];
 
   /* Figure data, borrowed by the views. */
@@ -473,10 +473,7 @@ refresh (DsMetricsPage *self)
     return;
   if (ds_source_tracker_update (&self->tracker, self->experiment,
                                 ds_analysis_get_busy (self->metrics)))
-    {
-      g_free (self->class_names);
-      self->class_names = ds_class_names (self->tracker.source->data->test);
-    }
+    self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   if ((source = self->tracker.source) == NULL)
     return;
   update_summary (self);
@@ -621,7 +618,6 @@ ds_metrics_page_finalize (GObject *object)
   g_free (self->confusion_values);
   g_free (self->class_values);
   g_free (self->confusion_title);
-  g_free (self->class_names);
 
   G_OBJECT_CLASS (ds_metrics_page_parent_class)->finalize (object);
 }

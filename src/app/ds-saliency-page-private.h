@@ -32,7 +32,7 @@ struct _DsSaliencyPage
   DsSourceTracker tracker;
   DsAnalysis *maps, *agreement, *sanity, *boundary;
   DsFigureView *current_view;
-  const char **class_names;
+  const char *const *class_names; /* interned (ds_class_names) */
 
   /* Figure data, borrowed by the views; point into the analyses' results. */
   FigSaliencyRow saliency_row;

@@ -181,10 +181,7 @@ refresh (DsSaliencyPage *self)
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   if (ds_source_tracker_update (&self->tracker, self->experiment, any_busy (self)))
-    {
-      g_free (self->class_names);
-      self->class_names = ds_class_names (self->tracker.source->data->test);
-    }
+    self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   source = self->tracker.source;
   if (source == NULL)
     return;
@@ -378,7 +375,6 @@ ds_saliency_page_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->titles); i++)
     g_free (self->titles[i]);
-  g_free (self->class_names);
 
   G_OBJECT_CLASS (ds_saliency_page_parent_class)->finalize (object);
 }

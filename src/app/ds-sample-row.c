@@ -37,6 +37,29 @@ ds_class_names (const KdDataset *ds)
   return names;
 }
 
+const char *const *
+ds_class_names_interned (const KdDataset *ds)
+{
+  static GMutex lock;
+  static GHashTable *arrays; /* the names joined by newlines -> the array */
+  g_autoptr (GString) key = g_string_new (NULL);
+  const char **names;
+
+  for (int k = 0; k < ds->n_classes; k++)
+    g_string_append_printf (key, "%s\n", ds_class_name (ds, k));
+  g_mutex_lock (&lock);
+  if (arrays == NULL)
+    arrays = g_hash_table_new (g_str_hash, g_str_equal);
+  names = g_hash_table_lookup (arrays, key->str);
+  if (names == NULL)
+    {
+      names = ds_class_names (ds);
+      g_hash_table_insert (arrays, (char *)g_intern_string (key->str), names);
+    }
+  g_mutex_unlock (&lock);
+  return names;
+}
+
 static void
 update (DsSampleRow *self)
 {
@@ -122,8 +145,6 @@ ds_sample_row_init (DsSampleRow *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->spin));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), GTK_WIDGET (self->spin));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), _ ("Test sample"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Test sample"), -1);
   g_signal_connect_object (self->spin, "value-changed", G_CALLBACK (value_changed_cb), self,
                            G_CONNECT_SWAPPED);
 }

@@ -24,5 +24,8 @@ const char *ds_class_name (const KdDataset *ds, int k);
 /* Every class name of ds (ds_class_name), NULL-terminated; free with g_free (the strings
  * are interned). */
 const char **ds_class_names (const KdDataset *ds);
+/* The same array, but interned like its strings: the same names give the same array, valid
+ * for the life of the process, so figure data may point at it whatever happens to the data. */
+const char *const *ds_class_names_interned (const KdDataset *ds);
 
 G_END_DECLS

@@ -480,6 +480,24 @@ check_temperature (DsWindow *window, DsExperiment *exp)
   g_assert_true (res->cancelled);
 }
 
+/* Export Report: every figure shown so far, a PDF page each. */
+static void
+check_report (DsWindow *window)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "report.pdf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  int n_pages = 0;
+
+  g_assert_true (ds_window_export_report (window, file, &n_pages, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_pages, >=, 4);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (len > 1000 && g_str_has_prefix (contents, "%PDF"));
+}
+
 static void
 test_pages_on_images (void)
 {
@@ -489,6 +507,7 @@ test_pages_on_images (void)
   check_samples (window, exp);
   check_soft_labels (window, exp);
   check_temperature (window, exp);
+  check_report (window);
   close_window (window);
 }
 

@@ -126,6 +126,13 @@ ds_figure_view_get_data (DsFigureView *self)
   return self->data;
 }
 
+FigPaintFunc
+ds_figure_view_get_painter (DsFigureView *self)
+{
+  g_return_val_if_fail (DS_IS_FIGURE_VIEW (self), NULL);
+  return self->paint;
+}
+
 gboolean
 ds_figure_view_has_figure (DsFigureView *self)
 {

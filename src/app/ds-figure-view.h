@@ -71,6 +71,8 @@ void ds_figure_view_set_painter (DsFigureView *self,
                                  FigCsvFunc csv,
                                  gconstpointer data);
 gconstpointer ds_figure_view_get_data (DsFigureView *self);
+/* The painter of the figure shown, NULL when none (for reports of every figure). */
+FigPaintFunc ds_figure_view_get_painter (DsFigureView *self);
 gboolean ds_figure_view_has_figure (DsFigureView *self);
 /* The data changed in place: redraw, drop probes, update the hover text. */
 void ds_figure_view_changed (DsFigureView *self);

@@ -339,6 +339,48 @@ show_page_action (GtkWidget *widget, const char *action_name, GVariant *param)
     gtk_selection_model_select_item (pages, index, TRUE);
 }
 
+static void
+export_report_response_cb (DsWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  int n_pages = 0;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL)
+    return;
+  if (!ds_window_export_report (self, file, &n_pages, &error))
+    {
+      _ds_window_show_error (self, _ ("Could Not Export the Report"), error->message);
+      return;
+    }
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *toast = g_strdup_printf (
+      ngettext ("Exported “%s” with %d figure", "Exported “%s” with %d figures", n_pages), base,
+      n_pages);
+  ds_window_add_toast (self, toast);
+}
+
+/* Every figure of every page in one PDF, for reading or printing a session in one go. */
+static void
+export_report_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DsWindow *self = DS_WINDOW (widget);
+  GtkFileChooserNative *chooser
+      = new_chooser (self, _ ("Export Report"), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"));
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _ ("PDF document"));
+  gtk_file_filter_add_pattern (filter, "*.pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "distillscope-report.pdf");
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_report_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 void
 _ds_window_class_actions_init (DsWindowClass *klass)
 {
@@ -349,6 +391,7 @@ _ds_window_class_actions_init (DsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-report", NULL, export_report_action);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);

@@ -24,5 +24,8 @@ void ds_window_save_to_file (DsWindow *self, GFile *file);
 /* TRUE while a session is being opened or saved in the background. */
 gboolean ds_window_get_busy (DsWindow *self);
 void ds_window_add_toast (DsWindow *self, const char *text);
+/* Writes every figure the window's pages show into one PDF, a page each, in page order;
+ * *n_pages receives their number. Fails when there is no figure yet. */
+gboolean ds_window_export_report (DsWindow *self, GFile *file, int *n_pages, GError **error);
 
 G_END_DECLS

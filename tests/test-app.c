@@ -363,6 +363,15 @@ window_idle (gpointer window)
   return !ds_window_get_busy (window);
 }
 
+/* The window's session has been read (the load runs off the main thread and may not have
+ * begun when the window first reports itself idle). */
+static gboolean
+window_has_snapshot (gpointer window)
+{
+  return !ds_window_get_busy (window)
+         && ds_experiment_get_snapshot (ds_window_get_experiment (window)) != NULL;
+}
+
 static void
 check_finished_page (DsWindow *window)
 {
@@ -448,8 +457,7 @@ test_run_save_reopen (void)
   second = new_window ();
   exp2 = ds_window_get_experiment (second);
   ds_window_open_file (second, file);
-  g_assert_true (wait_for (window_idle, second, 30));
-  g_assert_nonnull (ds_experiment_get_snapshot (exp2));
+  g_assert_true (wait_for (window_has_snapshot, second, 30));
   g_assert_cmpint (ds_experiment_get_state (exp2), ==, DS_RUN_STATE_FINISHED);
   g_assert_cmpmem (ds_experiment_get_config (exp2), sizeof (KdTrainConfig),
                    ds_experiment_get_run_config (exp), sizeof (KdTrainConfig));
@@ -806,8 +814,7 @@ test_close_asks (void)
       if (!g_list_find (before, l->data))
         other = l->data;
     g_assert_nonnull (other);
-    g_assert_true (wait_for (window_idle, other, 30));
-    g_assert_nonnull (ds_experiment_get_snapshot (ds_window_get_experiment (DS_WINDOW (other))));
+    g_assert_true (wait_for (window_has_snapshot, other, 30));
     close_window (DS_WINDOW (other));
     g_list_free (before);
   }

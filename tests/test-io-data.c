@@ -2,6 +2,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <png.h>
 #include <string.h>
 
 #include "kd_digits.h"
@@ -558,6 +559,228 @@ test_csv_binary (CsvFixture *f, gconstpointer data)
   g_assert_null (train);
 }
 
+/* ---- PNG class folders ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+} PngFixture;
+
+static void
+png_setup (PngFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("test-io-png-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir && (name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_remove (path);
+}
+
+static void
+png_teardown (PngFixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* f->dir/cls/name, a w × h image of grey value v, as RGB when rgb. */
+static char *
+png_write (PngFixture *f, const char *cls, const char *name, int w, int h, int v, gboolean rgb)
+{
+  g_autofree char *sub = g_build_filename (f->dir, cls, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  char *path = g_build_filename (sub, name, NULL);
+  png_image image;
+  memset (&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  image.width = (png_uint_32)w;
+  image.height = (png_uint_32)h;
+  image.format = rgb ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+  g_autofree guint8 *buf = g_malloc (PNG_IMAGE_SIZE (image));
+  memset (buf, v, PNG_IMAGE_SIZE (image));
+  if (!png_image_write_to_file (&image, path, 0, buf, 0, NULL))
+    g_error ("cannot write %s: %s", path, image.message);
+  return path;
+}
+
+/* Classes "bird" < "cat" < "dog" (written out of order), 5 images of 8 × 6 each, grey value
+ * 40 k + 20 + i for class k; one of them RGB. Plus things the loader must ignore. */
+static void
+png_write_good (PngFixture *f)
+{
+  static const char *const classes[] = { "dog", "bird", "cat" };
+  static const int label[] = { 2, 0, 1 };
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 5; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("img%d.png", i);
+        g_autofree char *path
+            = png_write (f, classes[c], name, 8, 6, 40 * label[c] + 20 + i, c == 1 && i == 2);
+      }
+  g_autofree char *empty = g_build_filename (f->dir, "empty", NULL);
+  g_assert_cmpint (g_mkdir (empty, 0700), ==, 0);
+  g_autofree char *readme = g_build_filename (f->dir, "cat", "README.txt", NULL);
+  g_assert_true (g_file_set_contents (readme, "not an image", -1, NULL));
+  g_autofree char *top = g_build_filename (f->dir, "top.png", NULL);
+  g_assert_true (g_file_set_contents (top, "ignored", -1, NULL));
+}
+
+static void
+png_assert_split (const KdDataset *ds, int n)
+{
+  g_assert_cmpint (ds->n, ==, n);
+  g_assert_cmpint (ds->c, ==, 1);
+  g_assert_cmpint (ds->h, ==, 6);
+  g_assert_cmpint (ds->w, ==, 8);
+  g_assert_nonnull (ds->pixels);
+  g_assert_null (ds->features);
+  g_assert_cmpint (ds->n_classes, ==, 3);
+  g_assert_cmpstr (ds->class_names[0], ==, "bird");
+  g_assert_cmpstr (ds->class_names[1], ==, "cat");
+  g_assert_cmpstr (ds->class_names[2], ==, "dog");
+  int bad = -1;
+  g_assert_cmpint (kd_dataset_validate (ds, &bad), ==, KD_OK);
+  for (int i = 0; i < ds->n; i++)
+    {
+      const guint8 *p = ds->pixels + (size_t)i * 48;
+      g_assert_cmpint (ds->labels[i], <, 3);
+      /* Uniform images whose grey value tells the label, the RGB one included. */
+      for (int j = 1; j < 48; j++)
+        g_assert_cmpint (p[j], ==, p[0]);
+      g_assert_cmpint ((p[0] - 20) / 40, ==, ds->labels[i]);
+      g_assert_cmpint ((p[0] - 20) % 40, <, 5);
+    }
+}
+
+static void
+test_png_good (PngFixture *f, gconstpointer data)
+{
+  png_write_good (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KdDataset) train = NULL;
+  g_autoptr (KdDataset) test = NULL;
+  g_assert_true (kd_loader_load (f->dir, 1, 0, 0, &train, &test, &error));
+  g_assert_no_error (error);
+  png_assert_split (train, 12);
+  png_assert_split (test, 3);
+  g_autofree char *base = g_path_get_basename (f->dir);
+  g_assert_cmpstr (train->name, ==, base);
+  g_assert_cmpstr (test->name, ==, base);
+  g_assert_cmpfloat (test->mean, ==, train->mean);
+  g_assert_cmpfloat (test->std, ==, train->std);
+  g_assert_cmpfloat (train->std, >, 0);
+  /* Every image lands in exactly one split. */
+  int seen[3] = { 0 };
+  for (int i = 0; i < train->n; i++)
+    seen[train->labels[i]]++;
+  for (int i = 0; i < test->n; i++)
+    seen[test->labels[i]]++;
+  for (int k = 0; k < 3; k++)
+    g_assert_cmpint (seen[k], ==, 5);
+
+  /* Seeded: the same seed gives the same split, another seed another. */
+  g_autoptr (KdDataset) a = NULL;
+  g_autoptr (KdDataset) ta = NULL;
+  g_autoptr (KdDataset) b = NULL;
+  g_autoptr (KdDataset) tb = NULL;
+  g_assert_true (kd_loader_load (f->dir, 1, 0, 0, &a, &ta, NULL));
+  g_assert_true (kd_loader_load (f->dir, 2, 0, 0, &b, &tb, NULL));
+  g_assert_true (same_dataset (train, a) && same_dataset (test, ta));
+  g_assert_false (same_dataset (train, b));
+
+  /* Limits apply as elsewhere. */
+  g_autoptr (KdDataset) c = NULL;
+  g_autoptr (KdDataset) tc = NULL;
+  g_assert_true (kd_loader_load (f->dir, 1, 5, 2, &c, &tc, NULL));
+  g_assert_cmpint (c->n, ==, 5);
+  g_assert_cmpint (tc->n, ==, 2);
+  g_assert_cmpmem (c->pixels, 5 * 48, train->pixels, 5 * 48);
+}
+
+static void
+png_assert_fails (PngFixture *f, int code, const char *name1, const char *name2)
+{
+  g_autoptr (GError) error = NULL;
+  KdDataset *train = GINT_TO_POINTER (1), *test = GINT_TO_POINTER (2);
+  g_assert_false (kd_loader_load (f->dir, 1, 0, 0, &train, &test, &error));
+  g_assert_error (error, KD_IO_ERROR, code);
+  g_test_message ("%s", error->message);
+  const char *names[] = { name1, name2 };
+  for (int i = 0; i < 2; i++)
+    if (names[i])
+      {
+        g_autofree char *show = g_filename_display_name (names[i]);
+        if (!strstr (error->message, show))
+          g_error ("“%s” does not mention “%s”", error->message, show);
+      }
+  g_assert_true (train == GINT_TO_POINTER (1) && test == GINT_TO_POINTER (2));
+}
+
+static void
+test_png_empty (PngFixture *f, gconstpointer data)
+{
+  png_assert_fails (f, KD_IO_ERROR_EMPTY, f->dir, NULL);
+  /* Images directly in the folder, or sub-folders without PNGs, are no classes. */
+  g_autofree char *top = g_build_filename (f->dir, "a.png", NULL);
+  g_assert_true (g_file_set_contents (top, "x", -1, NULL));
+  g_autofree char *sub = g_build_filename (f->dir, "cls", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  png_assert_fails (f, KD_IO_ERROR_EMPTY, f->dir, NULL);
+}
+
+static void
+test_png_corrupt (PngFixture *f, gconstpointer data)
+{
+  png_write_good (f);
+  g_autofree char *bad = g_build_filename (f->dir, "cat", "img9.png", NULL);
+  g_assert_true (g_file_set_contents (bad, "this is not a PNG image\n", -1, NULL));
+  png_assert_fails (f, KD_IO_ERROR_BAD_MAGIC, bad, NULL);
+
+  /* A real PNG cut short: libpng's complaint. */
+  g_autofree char *good = g_build_filename (f->dir, "cat", "img0.png", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (bad, bytes, (gssize)len - 20, NULL));
+  png_assert_fails (f, KD_IO_ERROR_CORRUPT, bad, NULL);
+}
+
+static void
+test_png_mismatch (PngFixture *f, gconstpointer data)
+{
+  png_write_good (f);
+  g_autofree char *first = g_build_filename (f->dir, "bird", "img0.png", NULL);
+  g_autofree char *odd = png_write (f, "dog", "odd.png", 7, 6, 9, FALSE);
+  png_assert_fails (f, KD_IO_ERROR_BAD_SIZE, odd, first);
+}
+
+static void
+test_png_single_class (PngFixture *f, gconstpointer data)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%d.png", i);
+      g_autofree char *path = png_write (f, "only", name, 4, 4, i, FALSE);
+    }
+  png_assert_fails (f, KD_IO_ERROR_BAD_SIZE, f->dir, "only");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -586,6 +809,13 @@ main (int argc, char **argv)
   ADD ("/io/loader/csv/empty", test_csv_empty);
   ADD ("/io/loader/csv/bad-label", test_csv_bad_label);
   ADD ("/io/loader/csv/binary", test_csv_binary);
+#undef ADD
+#define ADD(path, func) g_test_add (path, PngFixture, NULL, png_setup, func, png_teardown)
+  ADD ("/io/loader/png/good", test_png_good);
+  ADD ("/io/loader/png/empty", test_png_empty);
+  ADD ("/io/loader/png/corrupt", test_png_corrupt);
+  ADD ("/io/loader/png/mismatch", test_png_mismatch);
+  ADD ("/io/loader/png/single-class", test_png_single_class);
 #undef ADD
   return g_test_run ();
 }

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <png.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kd_digits.h"
@@ -27,6 +29,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KdDataset, kd_dataset_free)
 #define TOY_TEST 1000
 /* Larger CSV files are not a desktop workbench's job. */
 #define CSV_MAX_BYTES ((goffset)1 << 30)
+/* Nor are larger PNG folders: images, and bytes of greyscale pixels over all of them. */
+#define PNG_MAX_IMAGES 1000000
+#define PNG_MAX_BYTES ((guint64)1 << 30)
 
 static const char *const builtin_names[] = {
   "synthetic-digits", "spirals", "moons", "blobs", "xor", "rings", NULL,
@@ -418,6 +423,21 @@ csv_load_table (const char *path, CsvTable *t, GError **error)
   return TRUE;
 }
 
+/* A seeded shuffle of 0..n-1 for an 80/20 split (n >= 2): order[0..n - *n_test) trains,
+ * the rest tests. */
+static int32_t *
+split_order (int n, uint64_t seed, int *n_test)
+{
+  int32_t *order = g_new (int32_t, n);
+  for (int i = 0; i < n; i++)
+    order[i] = i;
+  KdRng rng;
+  kd_rng_seed (&rng, seed);
+  kd_rng_shuffle (&rng, order, (size_t)n);
+  *n_test = MAX (1, (n + 2) / 5);
+  return order;
+}
+
 /* Rows order[from..to) of the table as a dataset. */
 static KdDataset *
 csv_take (const CsvTable *t, const int32_t *order, int from, int to)
@@ -447,13 +467,8 @@ load_csv (const char *path, uint64_t seed, KdDataset **train, KdDataset **test, 
   if (!csv_load_table (path, &t, error))
     return FALSE;
 
-  int n = (int)t.labels->len, n_test = MAX (1, (n + 2) / 5);
-  g_autofree int32_t *order = g_new (int32_t, n);
-  for (int i = 0; i < n; i++)
-    order[i] = i;
-  KdRng rng;
-  kd_rng_seed (&rng, seed);
-  kd_rng_shuffle (&rng, order, (size_t)n);
+  int n = (int)t.labels->len, n_test;
+  g_autofree int32_t *order = split_order (n, seed, &n_test);
   g_autoptr (KdDataset) tr = csv_take (&t, order, 0, n - n_test);
   g_autoptr (KdDataset) te = csv_take (&t, order, n - n_test, n);
   if (!tr || !te)
@@ -468,6 +483,280 @@ load_csv (const char *path, uint64_t seed, KdDataset **train, KdDataset **test, 
   *train = g_steal_pointer (&tr);
   *test = g_steal_pointer (&te);
   return TRUE;
+}
+
+/* ---- PNG folders --------------------------------------------------------------------- */
+
+/* One class: a sub-folder and its *.png files, both sorted. */
+typedef struct
+{
+  char *name;       /* the sub-folder's name (file name encoding) */
+  GPtrArray *files; /* full paths */
+} PngClass;
+
+static void
+png_class_free (PngClass *c)
+{
+  g_free (c->name);
+  g_ptr_array_unref (c->files);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PngClass, png_class_free)
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+compare_classes (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(PngClass *const *)a)->name, (*(PngClass *const *)b)->name);
+}
+
+static gboolean
+png_is_png_name (const char *name)
+{
+  size_t len = strlen (name);
+  return len > 4 && g_ascii_strcasecmp (name + len - 4, ".png") == 0;
+}
+
+/* The class sub-folders of dir that hold at least one *.png file, sorted by name, and the
+ * total number of images. Hidden entries are skipped. */
+static GPtrArray *
+png_list_classes (const char *dir, const char *display, int *n_images, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &local);
+  if (!d)
+    {
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_OPEN, "“%s”: cannot read: %s", display,
+                   local->message);
+      return NULL;
+    }
+  g_autoptr (GPtrArray) classes = g_ptr_array_new_with_free_func ((GDestroyNotify)png_class_free);
+  guint64 total = 0;
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *sub = g_build_filename (dir, name, NULL);
+      if (name[0] == '.' || !g_file_test (sub, G_FILE_TEST_IS_DIR))
+        continue;
+      g_autoptr (GDir) sd = g_dir_open (sub, 0, NULL);
+      if (!sd)
+        continue;
+      g_autoptr (PngClass) c = g_new0 (PngClass, 1);
+      c->name = g_strdup (name);
+      c->files = g_ptr_array_new_with_free_func (g_free);
+      const char *file;
+      while ((file = g_dir_read_name (sd)))
+        {
+          if (file[0] == '.' || !png_is_png_name (file))
+            continue;
+          char *path = g_build_filename (sub, file, NULL);
+          if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            {
+              g_free (path);
+              continue;
+            }
+          g_ptr_array_add (c->files, path);
+          if (++total > PNG_MAX_IMAGES)
+            {
+              g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_TOO_LARGE,
+                           "“%s”: too large: more than %d PNG images", display, PNG_MAX_IMAGES);
+              return NULL;
+            }
+        }
+      if (c->files->len == 0)
+        continue;
+      g_ptr_array_sort (c->files, compare_strings);
+      g_ptr_array_add (classes, g_steal_pointer (&c));
+    }
+  if (classes->len == 0)
+    {
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_EMPTY,
+                   "“%s”: no MNIST-style IDX files and no class sub-folders holding *.png images",
+                   display);
+      return NULL;
+    }
+  if (classes->len > KD_MAX_CLASSES)
+    {
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_TOO_LARGE,
+                   "“%s”: too large: %u class sub-folders hold PNG images, at most %d are allowed",
+                   display, classes->len, KD_MAX_CLASSES);
+      return NULL;
+    }
+  g_ptr_array_sort (classes, compare_classes);
+  if (classes->len < 2)
+    {
+      g_autofree char *only = g_filename_display_name (((PngClass *)classes->pdata[0])->name);
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_BAD_SIZE,
+                   "“%s”: only one class sub-folder (“%s”) holds PNG images; at least two "
+                   "classes are needed",
+                   display, only);
+      return NULL;
+    }
+  *n_images = (int)total;
+  return g_steal_pointer (&classes);
+}
+
+/* Decodes path as greyscale into a new w × h buffer. When *w > 0 the image must be *w × *h;
+ * otherwise *w, *h are set from it. */
+static guint8 *
+png_read_gray (const char *path, int *w, int *h, const char *first, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  FILE *fp = g_fopen (path, "rb");
+  if (!fp)
+    {
+      int saved = errno;
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_OPEN, "“%s”: cannot open: %s", display,
+                   g_strerror (saved));
+      return NULL;
+    }
+  png_byte sig[8];
+  size_t got = fread (sig, 1, sizeof sig, fp);
+  if (got < sizeof sig || png_sig_cmp (sig, 0, sizeof sig) != 0 || fseek (fp, 0, SEEK_SET) != 0)
+    {
+      fclose (fp);
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_BAD_MAGIC, "“%s”: not a PNG file", display);
+      return NULL;
+    }
+  png_image image;
+  memset (&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  guint8 *pixels = NULL;
+  if (!png_image_begin_read_from_stdio (&image, fp))
+    goto corrupt;
+  if (*w > 0 && ((int)image.width != *w || (int)image.height != *h))
+    {
+      g_autofree char *show_first = g_filename_display_name (first);
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_BAD_SIZE,
+                   "“%s”: the image is %u × %u pixels, but “%s” is %d × %d; all images must "
+                   "have the same size",
+                   display, image.width, image.height, show_first, *w, *h);
+      png_image_free (&image);
+      fclose (fp);
+      return NULL;
+    }
+  if ((guint64)image.width * image.height * 2 > PNG_MAX_BYTES)
+    {
+      g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_TOO_LARGE, "“%s”: too large: %u × %u pixels",
+                   display, image.width, image.height);
+      png_image_free (&image);
+      fclose (fp);
+      return NULL;
+    }
+  image.format = PNG_FORMAT_GRAY;
+  /* Zeroed, so alpha is composited onto black whichever way libpng reads a NULL background. */
+  pixels = g_malloc0 (PNG_IMAGE_SIZE (image));
+  if (!png_image_finish_read (&image, NULL, pixels, 0, NULL))
+    goto corrupt;
+  fclose (fp);
+  *w = (int)image.width;
+  *h = (int)image.height;
+  return pixels;
+
+corrupt:
+  g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_CORRUPT, "“%s”: damaged PNG: %s", display,
+               image.message);
+  png_image_free (&image);
+  fclose (fp);
+  g_free (pixels);
+  return NULL;
+}
+
+static KdDataset *
+png_new_dataset (int n, int h, int w, const GPtrArray *classes)
+{
+  KdDataset *ds = kd_dataset_new (n, 1, h, w, (int)classes->len, 1);
+  if (!ds)
+    return NULL;
+  for (guint k = 0; k < classes->len; k++)
+    {
+      g_autofree char *show = g_filename_display_name (((PngClass *)classes->pdata[k])->name);
+      g_strlcpy (ds->class_names[k], show, KD_CLASS_NAME_LEN);
+    }
+  return ds;
+}
+
+/* Class sub-folders of PNG images, one class per sub-folder in name order; an 80/20 split of
+ * the shuffled images, seeded like CSV. */
+static gboolean
+load_png_dir (const char *dir, uint64_t seed, KdDataset **train, KdDataset **test, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (dir);
+  int n = 0;
+  g_autoptr (GPtrArray) classes = png_list_classes (dir, display, &n, error);
+  if (!classes)
+    return FALSE;
+
+  int n_test;
+  g_autofree int32_t *order = split_order (n, seed, &n_test);
+  int n_train = n - n_test;
+  g_autofree int32_t *slot = g_new (int32_t, n); /* listing index -> shuffled position */
+  for (int i = 0; i < n; i++)
+    slot[order[i]] = i;
+
+  g_autoptr (KdDataset) tr = NULL;
+  g_autoptr (KdDataset) te = NULL;
+  int w = 0, h = 0, s = 0;
+  const char *first = NULL;
+  for (guint k = 0; k < classes->len; k++)
+    {
+      const PngClass *c = classes->pdata[k];
+      for (guint j = 0; j < c->files->len; j++, s++)
+        {
+          const char *path = c->files->pdata[j];
+          g_autofree guint8 *pixels = png_read_gray (path, &w, &h, first, error);
+          if (!pixels)
+            return FALSE;
+          if (!first)
+            {
+              first = path;
+              if ((guint64)n * w * h > PNG_MAX_BYTES)
+                {
+                  g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_TOO_LARGE,
+                               "“%s”: too large: %d images of %d × %d pixels", display, n, w, h);
+                  return FALSE;
+                }
+              tr = png_new_dataset (n_train, h, w, classes);
+              te = png_new_dataset (n_test, h, w, classes);
+              if (!tr || !te)
+                {
+                  g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_TOO_LARGE,
+                               "“%s”: too large: out of memory", display);
+                  return FALSE;
+                }
+            }
+          KdDataset *ds = slot[s] < n_train ? tr : te;
+          int i = slot[s] < n_train ? slot[s] : slot[s] - n_train;
+          memcpy (ds->pixels + (size_t)i * w * h, pixels, (size_t)w * h);
+          ds->labels[i] = (uint8_t)k;
+        }
+    }
+  g_autofree char *base = g_path_get_basename (dir);
+  g_strlcpy (tr->name, base, sizeof tr->name);
+  g_strlcpy (te->name, base, sizeof te->name);
+  *train = g_steal_pointer (&tr);
+  *test = g_steal_pointer (&te);
+  return TRUE;
+}
+
+/* A directory holding any of the IDX files is an MNIST-style directory (and an incomplete one
+ * an error); otherwise it is a folder of PNG class sub-folders. */
+static gboolean
+load_dir (const char *dir, uint64_t seed, KdDataset **train, KdDataset **test, GError **error)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *path = idx_find (dir, idx_stems[i]);
+      if (path)
+        return load_idx_dir (dir, 0, train, test, error);
+    }
+  return load_png_dir (dir, seed, train, test, error);
 }
 
 /* ---- normalisation and the entry point ------------------------------------------------ */
@@ -531,7 +820,7 @@ load_source (const char *spec,
   if (g_str_equal (spec, "fashion-mnist"))
     return load_fashion_mnist (train, test, error);
   if (g_file_test (spec, G_FILE_TEST_IS_DIR))
-    return load_idx_dir (spec, 0, train, test, error);
+    return load_dir (spec, seed, train, test, error);
   if (g_file_test (spec, G_FILE_TEST_IS_REGULAR))
     {
       *from_csv = TRUE;
@@ -542,7 +831,7 @@ load_source (const char *spec,
   g_autofree char *show = g_filename_display_name (spec);
   g_set_error (error, KD_IO_ERROR, KD_IO_ERROR_UNKNOWN,
                "unknown dataset “%s”: not one of %s, fashion-mnist, nor an existing directory of "
-               "IDX files or CSV file",
+               "IDX files or of PNG class sub-folders, or CSV file",
                show, names);
   return FALSE;
 }

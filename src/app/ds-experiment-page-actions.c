@@ -44,7 +44,7 @@ static void
 open_folder_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
   open_data (DS_EXPERIMENT_PAGE (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-             _ ("Open a Folder of MNIST-Style IDX Files"), NULL);
+             _ ("Open a Folder of IDX Files, or of PNG Images in One Sub-Folder per Class"), NULL);
 }
 
 static void

@@ -11,15 +11,6 @@
 /* Samples per forward pass of the streamed analyses. */
 #define STREAM_BATCH 128
 
-static gboolean
-check_status (KdStatus status, const char *what, DsAnalysisJob *job, GError **error)
-{
-  if (status == KD_OK && !ds_analysis_job_cancelled (job))
-    return TRUE;
-  ds_set_status_error (error, what, ds_analysis_job_cancelled (job) ? KD_ERR_CANCELLED : status);
-  return FALSE;
-}
-
 /* ---- one sample ----------------------------------------------------------------------------- */
 
 void
@@ -64,7 +55,7 @@ model_activations (const DsActivationsInput *in,
   if (st == KD_OK)
     out->predicted = kd_argmax (net->acts[net->n_layers], net->n_classes);
   kd_net_free (net);
-  return check_status (st, ds_model_title (id), job, error);
+  return ds_job_check_status (st, ds_model_title (id), job, error);
 }
 
 gpointer
@@ -152,7 +143,7 @@ ds_cka_compute (gconstpointer input, DsAnalysisJob *job, GError **error)
   /* Cancelling sets the flag kd_cka_compare polls between batches. */
   st = kd_cka_compare (nets, test, idx, n, 0, ds_analysis_job_cancel_flag (job), &r->cka);
   ds_net_source_free_nets (nets);
-  if (!check_status (st, _ ("Linear CKA"), job, error))
+  if (!ds_job_check_status (st, _ ("Linear CKA"), job, error))
     {
       ds_cka_result_free (r);
       return NULL;
@@ -218,7 +209,7 @@ pca_model (
       predict_samples (net, test, r->indices, r->n, r->predicted[m]);
     }
   kd_net_free (net);
-  return check_status (st, _ ("PCA"), job, error);
+  return ds_job_check_status (st, _ ("PCA"), job, error);
 }
 
 gpointer
@@ -317,7 +308,7 @@ pair_side (const DsPairInput *in,
         spread_single_component (r->coords[side], r->n, r->ratio[side]);
     }
   kd_net_free (net);
-  return check_status (st, ds_model_title (in->model[side]), job, error);
+  return ds_job_check_status (st, ds_model_title (in->model[side]), job, error);
 }
 
 gpointer

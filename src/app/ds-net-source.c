@@ -168,3 +168,12 @@ ds_set_status_error (GError **error, const char *what, KdStatus status)
   /* Translators: "Integrated gradients: not enough memory" */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("%s: %s"), what, reason);
 }
+
+gboolean
+ds_job_check_status (KdStatus status, const char *what, DsAnalysisJob *job, GError **error)
+{
+  if (status == KD_OK && !ds_analysis_job_cancelled (job))
+    return TRUE;
+  ds_set_status_error (error, what, ds_analysis_job_cancelled (job) ? KD_ERR_CANCELLED : status);
+  return FALSE;
+}

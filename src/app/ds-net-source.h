@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "ds-analysis.h"
 #include "ds-data.h"
 #include "ds-experiment.h"
 #include "kd_net.h"
@@ -64,6 +65,10 @@ void ds_spread_indices (int total, int n, int32_t *indices);
 
 /* A GError for a failed status of the analysis layer, naming what failed. */
 void ds_set_status_error (GError **error, const char *what, KdStatus status);
+/* TRUE when status is KD_OK and the job was not cancelled; otherwise sets error (a
+ * cancellation wins, so a cancelled job always reports "Cancelled") and returns FALSE. */
+gboolean
+ds_job_check_status (KdStatus status, const char *what, DsAnalysisJob *job, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsNetSource, ds_net_source_unref)
 

@@ -127,15 +127,6 @@ make_config (const DsSaliencyParams *p,
     }
 }
 
-static gboolean
-check_status (KdStatus status, const char *what, DsAnalysisJob *job, GError **error)
-{
-  if (status == KD_OK && !ds_analysis_job_cancelled (job))
-    return TRUE;
-  ds_set_status_error (error, what, ds_analysis_job_cancelled (job) ? KD_ERR_CANCELLED : status);
-  return FALSE;
-}
-
 static void
 agreement_or_nan (const float *a, const float *b, gsize n, double topk, KdMapAgreement *out)
 {
@@ -175,15 +166,15 @@ compute_maps (
   for (int m = 0; m < KD_N_MODELS; m++)
     r->predicted[m] = predict (nets[m], r->input);
   make_config (&in->params, in->params.method, r->predicted[KD_TEACHER], mean, &cfg);
-  if (!check_status (kd_saliency_config_check (&cfg, nets[KD_TEACHER]),
-                     ds_saliency_method_title (cfg.method), job, error))
+  if (!ds_job_check_status (kd_saliency_config_check (&cfg, nets[KD_TEACHER]),
+                            ds_saliency_method_title (cfg.method), job, error))
     return FALSE;
   for (int m = 0; m < KD_N_MODELS; m++)
     {
       KdStatus st
           = kd_saliency_compute (nets[m], r->input, r->label, &cfg, r->maps[m], &r->info[m]);
 
-      if (!check_status (st, ds_saliency_method_title (cfg.method), job, error))
+      if (!ds_job_check_status (st, ds_saliency_method_title (cfg.method), job, error))
         return FALSE;
       ds_analysis_job_progress (job, (m + 1) / 3.0);
     }
@@ -270,7 +261,7 @@ run_cascades (const DsSanityInput *in,
 
       make_config (&in->params, method, teacher_class, mean, &cfg);
       st = kd_sanity_cascade (net, x, test->labels[in->sample], &cfg, NOISE_SEED, stages, NULL);
-      if (!check_status (st, _ ("Sanity check"), job, error))
+      if (!ds_job_check_status (st, _ ("Sanity check"), job, error))
         return FALSE;
       r->rho[method] = g_new (double, r->n_stages);
       for (int s = 0; s < r->n_stages; s++)
@@ -379,7 +370,7 @@ dataset_maps (const DsAgreementInput *in,
       for (int m = 0; m < KD_N_MODELS; m++)
         {
           m_at[m] = maps + ((gsize)m * r->n + i) * dim;
-          if (!check_status (
+          if (!ds_job_check_status (
                   kd_saliency_compute (nets[m], x, test->labels[index], &cfg, m_at[m], NULL),
                   ds_saliency_method_title (cfg.method), job, error))
             return FALSE;
@@ -424,9 +415,10 @@ ds_agreement_compute (gconstpointer input, DsAnalysisJob *job, GError **error)
   ok = dataset_maps (in, nets, r, maps, job, error);
   ds_net_source_free_nets (nets);
   if (ok)
-    ok = check_status (kd_closer_share (maps, maps + (gsize)n * dim, maps + (gsize)2 * n * dim,
-                                        (size_t)n, dim, true, &r->closer),
-                       _ ("Agreement"), job, error);
+    ok = ds_job_check_status (kd_closer_share (maps, maps + (gsize)n * dim,
+                                               maps + (gsize)2 * n * dim, (size_t)n, dim, true,
+                                               &r->closer),
+                              _ ("Agreement"), job, error);
   if (!ok)
     {
       ds_agreement_result_free (r);
@@ -488,12 +480,12 @@ boundary_model (const DsBoundaryInput *in,
 
   r->probs[m] = g_new (float, (gsize)r->res * r->res * K);
   r->field[m] = g_new (float, (gsize)r->field_res * r->field_res * 2);
-  if (!check_status (kd_boundary_probs (net, &r->bounds, r->res, r->probs[m], NULL),
-                     ds_model_title (m), job, error)
-      || !check_status (
+  if (!ds_job_check_status (kd_boundary_probs (net, &r->bounds, r->res, r->probs[m], NULL),
+                            ds_model_title (m), job, error)
+      || !ds_job_check_status (
           kd_boundary_field (net, &r->bounds, r->field_res, KD_FIELD_PMAX, r->field[m]),
           ds_model_title (m), job, error)
-      || !check_status (kd_eval_logits (net, test, logits), ds_model_title (m), job, error))
+      || !ds_job_check_status (kd_eval_logits (net, test, logits), ds_model_title (m), job, error))
     return FALSE;
   r->accuracy[m] = kd_accuracy (logits, test->labels, test->n, K);
   return TRUE;
@@ -511,8 +503,8 @@ ds_boundary_compute (gconstpointer input, DsAnalysisJob *job, GError **error)
   r->field_res = in->field_res;
   r->n_classes = in->source->shape.n_classes;
   logits = g_new (float, (gsize)data->test->n * r->n_classes);
-  if (!check_status (kd_boundary_data_bounds (data->train, 0.1f, &r->bounds),
-                     _ ("Decision boundaries"), job, error))
+  if (!ds_job_check_status (kd_boundary_data_bounds (data->train, 0.1f, &r->bounds),
+                            _ ("Decision boundaries"), job, error))
     goto fail;
   boundary_points (data->train, r);
   for (int m = 0; m < KD_N_MODELS; m++)

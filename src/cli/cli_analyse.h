@@ -63,6 +63,15 @@ void cli_test_input (AnalyseCtx *ctx, int index, float *x);
 gboolean cli_saliency_dataset_maps (
     AnalyseCtx *ctx, KdSaliencyMethod method, int n, float *maps, GError **error);
 
+/* A GError for a failed analysis, naming it (cli_analyse_soft.c). */
+gboolean cli_analysis_failed (GError **error, const char *what, KdStatus st);
+
+static inline void
+cli_member (JsonBuilder *b, const char *name)
+{
+  json_builder_set_member_name (b, name);
+}
+
 /* JSON helpers for arrays of numbers. */
 void cli_json_add_floats (JsonBuilder *b, const float *v, int n);
 void cli_json_add_doubles (JsonBuilder *b, const double *v, int n);

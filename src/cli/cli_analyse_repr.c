@@ -7,20 +7,6 @@
 #include "kd_json.h"
 #include "kd_pca.h"
 
-static gboolean
-failed (GError **error, const char *what, KdStatus st)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
-               kd_status_to_string (st));
-  return FALSE;
-}
-
-static void
-member (JsonBuilder *b, const char *name)
-{
-  json_builder_set_member_name (b, name);
-}
-
 static const char *
 pair_name (KdCkaPair pair)
 {
@@ -32,11 +18,11 @@ pair_name (KdCkaPair pair)
 static void
 add_layer_names (JsonBuilder *b, const KdCkaResult *r)
 {
-  member (b, "layers");
+  cli_member (b, "layers");
   json_builder_begin_object (b);
   for (int m = 0; m < KD_N_MODELS; m++)
     {
-      member (b, kd_model_name (m));
+      cli_member (b, kd_model_name (m));
       json_builder_begin_array (b);
       for (int i = 0; i < r->n_layers[m]; i++)
         json_builder_add_string_value (b, r->layers[m][i].name);
@@ -51,16 +37,16 @@ analyse_cka (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   KdCkaResult *r = NULL;
   KdStatus st = kd_cka_compare (ctx->nets, ctx->test, NULL, ctx->samples, 0, NULL, &r);
   if (st != KD_OK)
-    return failed (error, "CKA", st);
+    return cli_analysis_failed (error, "CKA", st);
   json_builder_begin_object (b);
-  member (b, "samples");
+  cli_member (b, "samples");
   json_builder_add_int_value (b, r->n_samples);
   add_layer_names (b, r);
   for (int p = 0; p < KD_CKA_N_PAIRS; p++)
     {
       KdModelId rows, cols;
       kd_cka_pair_models (p, &rows, &cols);
-      member (b, pair_name (p));
+      cli_member (b, pair_name (p));
       cli_json_add_double_matrix (b, r->cka[p], r->n_layers[rows], r->n_layers[cols]);
     }
   json_builder_end_object (b);
@@ -79,19 +65,19 @@ add_pca_model (AnalyseCtx *ctx, JsonBuilder *b, KdModelId m, int k, GError **err
   KdStatus st
       = kd_pca_net (ctx->nets[m], ctx->test, NULL, n, k, coords, ratio, labels, &layer, NULL);
   if (st != KD_OK)
-    return failed (error, "PCA", st);
-  member (b, kd_model_name (m));
+    return cli_analysis_failed (error, "PCA", st);
+  cli_member (b, kd_model_name (m));
   json_builder_begin_object (b);
-  member (b, "layer");
+  cli_member (b, "layer");
   json_builder_add_string_value (b, layer.name);
-  member (b, "explained_variance_ratio");
+  cli_member (b, "explained_variance_ratio");
   cli_json_add_doubles (b, ratio, k);
-  member (b, "coords");
+  cli_member (b, "coords");
   json_builder_begin_array (b);
   for (int i = 0; i < n; i++)
     cli_json_add_floats (b, coords + (gsize)i * k, k);
   json_builder_end_array (b);
-  member (b, "labels");
+  cli_member (b, "labels");
   json_builder_begin_array (b);
   for (int i = 0; i < n; i++)
     json_builder_add_int_value (b, labels[i]);
@@ -104,13 +90,13 @@ gboolean
 analyse_pca (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
 {
   json_builder_begin_object (b);
-  member (b, "samples");
+  cli_member (b, "samples");
   json_builder_add_int_value (b, ctx->samples);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
   for (int k = 2; k <= 3; k++)
     {
-      member (b, k == 2 ? "components2" : "components3");
+      cli_member (b, k == 2 ? "components2" : "components3");
       json_builder_begin_object (b);
       for (int m = 0; m < KD_N_MODELS; m++)
         if (!add_pca_model (ctx, b, m, k, error))
@@ -140,10 +126,10 @@ add_boundary_model (
   if (st == KD_OK)
     st = kd_boundary_field (ctx->nets[m], bounds, FIELD_RES, KD_FIELD_PMAX, field);
   if (st != KD_OK)
-    return failed (error, "decision boundary", st);
-  member (b, kd_model_name (m));
+    return cli_analysis_failed (error, "decision boundary", st);
+  cli_member (b, kd_model_name (m));
   json_builder_begin_object (b);
-  member (b, "classes");
+  cli_member (b, "classes");
   json_builder_begin_array (b);
   for (int r = 0; r < BOUNDARY_RES; r++)
     {
@@ -153,9 +139,9 @@ add_boundary_model (
       json_builder_end_array (b);
     }
   json_builder_end_array (b);
-  member (b, "probs");
+  cli_member (b, "probs");
   cli_json_add_floats (b, probs, BOUNDARY_RES * BOUNDARY_RES * K);
-  member (b, "gradient_field");
+  cli_member (b, "gradient_field");
   cli_json_add_floats (b, field, FIELD_RES * FIELD_RES * 2);
   json_builder_end_object (b);
   return TRUE;
@@ -174,18 +160,18 @@ analyse_boundary (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   KdBounds bounds;
   kd_boundary_data_bounds (ctx->train, 0.1f, &bounds);
   json_builder_begin_object (b);
-  member (b, "bounds");
+  cli_member (b, "bounds");
   json_builder_begin_array (b);
   kd_json_add_float (b, bounds.xmin);
   kd_json_add_float (b, bounds.xmax);
   kd_json_add_float (b, bounds.ymin);
   kd_json_add_float (b, bounds.ymax);
   json_builder_end_array (b);
-  member (b, "resolution");
+  cli_member (b, "resolution");
   json_builder_add_int_value (b, BOUNDARY_RES);
-  member (b, "field_resolution");
+  cli_member (b, "field_resolution");
   json_builder_add_int_value (b, FIELD_RES);
-  member (b, "layout");
+  cli_member (b, "layout");
   json_builder_add_string_value (b, "row 0 is ymin; probs (res, res, K); field (res, res, 2)");
   for (int m = 0; m < KD_N_MODELS; m++)
     if (!add_boundary_model (ctx, b, &bounds, m, error))

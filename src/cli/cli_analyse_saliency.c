@@ -23,20 +23,6 @@ cli_saliency_method (const char *name)
   g_assert_not_reached ();
 }
 
-static gboolean
-failed (GError **error, const char *what, KdStatus st)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
-               kd_status_to_string (st));
-  return FALSE;
-}
-
-static void
-member (JsonBuilder *b, const char *name)
-{
-  json_builder_set_member_name (b, name);
-}
-
 /* The dataset's mean input, once, for the "mean" IG baseline. */
 static const float *
 dataset_mean (AnalyseCtx *ctx)
@@ -94,15 +80,15 @@ add_shape (JsonBuilder *b, const KdDataset *ds)
 static void
 add_sample_header (AnalyseCtx *ctx, JsonBuilder *b)
 {
-  member (b, "sample");
+  cli_member (b, "sample");
   json_builder_add_int_value (b, ctx->sample);
-  member (b, "label");
+  cli_member (b, "label");
   json_builder_add_int_value (b, ctx->test->labels[ctx->sample]);
-  member (b, "target");
+  cli_member (b, "target");
   json_builder_add_string_value (b, ctx->target);
-  member (b, "shape");
+  cli_member (b, "shape");
   add_shape (b, ctx->test);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
 }
 
@@ -114,18 +100,18 @@ add_map (JsonBuilder *b,
          KdSaliencyMethod method)
 {
   json_builder_begin_object (b);
-  member (b, "class");
+  cli_member (b, "class");
   json_builder_add_int_value (b, info->target);
-  member (b, "logit");
+  cli_member (b, "logit");
   kd_json_add_float (b, info->logit);
   if (method == KD_SALIENCY_INTEGRATED_GRADIENTS)
     {
-      member (b, "baseline_logit");
+      cli_member (b, "baseline_logit");
       kd_json_add_float (b, info->baseline_logit);
-      member (b, "completeness_error");
+      cli_member (b, "completeness_error");
       kd_json_add_double (b, info->completeness_error);
     }
-  member (b, "map");
+  cli_member (b, "map");
   cli_json_add_floats (b, map, (int)dim);
   json_builder_end_object (b);
 }
@@ -143,7 +129,7 @@ analyse_saliency (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
       KdSaliencyMethod method = cli_saliency_method (*p);
       KdSaliencyConfig cfg;
       cli_saliency_config (ctx, method, ctx->sample, &cfg);
-      member (b, *p);
+      cli_member (b, *p);
       json_builder_begin_object (b);
       for (int m = 0; m < KD_N_MODELS; m++)
         {
@@ -151,8 +137,8 @@ analyse_saliency (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
           KdStatus st = kd_saliency_compute (ctx->nets[m], x, ctx->test->labels[ctx->sample], &cfg,
                                              map, &info);
           if (st != KD_OK)
-            return failed (error, kd_saliency_method_name (method), st);
-          member (b, kd_model_name (m));
+            return cli_analysis_failed (error, kd_saliency_method_name (method), st);
+          cli_member (b, kd_model_name (m));
           add_map (b, map, dim, &info, method);
         }
       json_builder_end_object (b);
@@ -179,7 +165,7 @@ cli_saliency_dataset_maps (
           KdStatus st
               = kd_saliency_compute (ctx->nets[m], x, ctx->test->labels[i], &cfg, map, NULL);
           if (st != KD_OK)
-            return failed (error, kd_saliency_method_name (method), st);
+            return cli_analysis_failed (error, kd_saliency_method_name (method), st);
         }
     }
   return TRUE;
@@ -190,16 +176,16 @@ add_mean_ci (JsonBuilder *b, const char *name, const double *values, int n)
 {
   KdMeanCI ci;
   kd_mean_ci95 (values, (size_t)n, &ci);
-  member (b, name);
+  cli_member (b, name);
   json_builder_begin_object (b);
-  member (b, "mean");
+  cli_member (b, "mean");
   kd_json_add_double (b, ci.mean);
-  member (b, "ci95");
+  cli_member (b, "ci95");
   json_builder_begin_array (b);
   kd_json_add_double (b, ci.lo);
   kd_json_add_double (b, ci.hi);
   json_builder_end_array (b);
-  member (b, "samples");
+  cli_member (b, "samples");
   json_builder_add_int_value (b, (gint64)ci.n);
   json_builder_end_object (b);
 }
@@ -231,9 +217,9 @@ add_closer_share (AnalyseCtx *ctx, JsonBuilder *b, const float *maps, int n)
   KdCloserShare share;
   kd_closer_share (maps, maps + (gsize)n * dim, maps + (gsize)2 * n * dim, (size_t)n, dim, true,
                    &share);
-  member (b, "closer_to_teacher");
+  cli_member (b, "closer_to_teacher");
   kd_json_add_double (b, share.share);
-  member (b, "closer_to_teacher_ci95");
+  cli_member (b, "closer_to_teacher_ci95");
   json_builder_begin_array (b);
   kd_json_add_double (b, share.lo);
   kd_json_add_double (b, share.hi);
@@ -252,21 +238,21 @@ add_method_agreement (AnalyseCtx *ctx, JsonBuilder *b, const float *maps, int n)
   g_autoptr (JsonNode) ts = json_builder_get_root (pair);
   JsonObject *o = json_node_get_object (ts);
   json_builder_begin_object (b);
-  member (b, "samples");
+  cli_member (b, "samples");
   json_builder_add_int_value (b, n);
-  member (b, "topk");
+  cli_member (b, "topk");
   kd_json_add_double (b, ctx->topk);
   for (const char *const *k = (const char *const[]){ "spearman", "iou", "cosine", NULL }; *k; k++)
     {
-      member (b, *k);
+      cli_member (b, *k);
       json_builder_add_value (b, json_node_copy (json_object_get_member (o, *k)));
     }
   add_closer_share (ctx, b, maps, n);
-  member (b, "teacher_student");
+  cli_member (b, "teacher_student");
   json_builder_add_value (b, json_node_copy (ts));
-  member (b, "teacher_baseline");
+  cli_member (b, "teacher_baseline");
   add_pair_stats (ctx, b, t, bl, n);
-  member (b, "student_baseline");
+  cli_member (b, "student_baseline");
   add_pair_stats (ctx, b, s, bl, n);
   json_builder_end_object (b);
 }
@@ -278,13 +264,13 @@ analyse_agreement (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   gsize dim = kd_dataset_dim (ctx->test);
   g_autofree float *maps = g_try_new (float, (gsize)KD_N_MODELS *n *dim);
   if (!maps)
-    return failed (error, "agreement", KD_ERR_NOMEM);
+    return cli_analysis_failed (error, "agreement", KD_ERR_NOMEM);
   json_builder_begin_object (b);
   for (char **p = ctx->methods; *p; p++)
     {
       if (!cli_saliency_dataset_maps (ctx, cli_saliency_method (*p), n, maps, error))
         return FALSE;
-      member (b, *p);
+      cli_member (b, *p);
       add_method_agreement (ctx, b, maps, n);
     }
   json_builder_end_object (b);
@@ -298,13 +284,13 @@ add_stages (JsonBuilder *b, const KdSanityStage *stages, int n)
   for (int i = 0; i < n; i++)
     {
       json_builder_begin_object (b);
-      member (b, "name");
+      cli_member (b, "name");
       json_builder_add_string_value (b, stages[i].name);
-      member (b, "layer");
+      cli_member (b, "layer");
       json_builder_add_int_value (b, stages[i].layer);
-      member (b, "spearman_abs");
+      cli_member (b, "spearman_abs");
       kd_json_add_double (b, stages[i].spearman_abs);
-      member (b, "spearman_signed");
+      cli_member (b, "spearman_signed");
       kd_json_add_double (b, stages[i].spearman_signed);
       json_builder_end_object (b);
     }
@@ -324,7 +310,7 @@ analyse_sanity (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
       KdSaliencyMethod method = cli_saliency_method (*p);
       KdSaliencyConfig cfg;
       cli_saliency_config (ctx, method, ctx->sample, &cfg);
-      member (b, *p);
+      cli_member (b, *p);
       json_builder_begin_object (b);
       for (int m = 0; m < KD_N_MODELS; m++)
         {
@@ -333,8 +319,8 @@ analyse_sanity (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
           KdStatus st = kd_sanity_cascade (ctx->nets[m], x, ctx->test->labels[ctx->sample], &cfg,
                                            ctx->seed, stages, NULL);
           if (st != KD_OK)
-            return failed (error, "sanity check", st);
-          member (b, kd_model_name (m));
+            return cli_analysis_failed (error, "sanity check", st);
+          cli_member (b, kd_model_name (m));
           add_stages (b, stages, n);
         }
       json_builder_end_object (b);

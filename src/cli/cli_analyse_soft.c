@@ -58,18 +58,12 @@ cli_json_add_class_names (JsonBuilder *b, const KdDataset *ds)
   json_builder_end_array (b);
 }
 
-static gboolean
-analysis_failed (GError **error, const char *what, KdStatus st)
+gboolean
+cli_analysis_failed (GError **error, const char *what, KdStatus st)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
                kd_status_to_string (st));
   return FALSE;
-}
-
-static void
-member (JsonBuilder *b, const char *name)
-{
-  json_builder_set_member_name (b, name);
 }
 
 gboolean
@@ -78,29 +72,29 @@ analyse_softlabels (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   int K = ctx->K;
   g_autofree float *probs = g_new (float, K);
   json_builder_begin_object (b);
-  member (b, "temperature");
+  cli_member (b, "temperature");
   kd_json_add_double (b, ctx->T);
-  member (b, "sample");
+  cli_member (b, "sample");
   json_builder_add_int_value (b, ctx->sample);
-  member (b, "label");
+  cli_member (b, "label");
   json_builder_add_int_value (b, ctx->test->labels[ctx->sample]);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
   for (int m = 0; m < KD_N_MODELS; m++)
     {
       const float *row = ctx->logits[m] + (gsize)ctx->sample * K;
       KdStatus st = kd_softlabels_from_logits (row, 1, K, ctx->T, probs);
       if (st != KD_OK)
-        return analysis_failed (error, "soft labels", st);
-      member (b, kd_model_name (m));
+        return cli_analysis_failed (error, "soft labels", st);
+      cli_member (b, kd_model_name (m));
       json_builder_begin_object (b);
-      member (b, "probs");
+      cli_member (b, "probs");
       cli_json_add_floats (b, probs, K);
-      member (b, "entropy");
+      cli_member (b, "entropy");
       kd_json_add_double (b, kd_entropy_at (row, K, ctx->T));
-      member (b, "entropy_normalised");
+      cli_member (b, "entropy_normalised");
       kd_json_add_double (b, kd_entropy_normalised (probs, K));
-      member (b, "mean_entropy");
+      cli_member (b, "mean_entropy");
       g_autofree double *ent = g_new (double, ctx->test->n);
       kd_entropy_rows (ctx->logits[m], ctx->test->n, K, ctx->T, 0, ent);
       double sum = 0.0;
@@ -117,11 +111,11 @@ static void
 add_distance (JsonBuilder *b, const KdSimilarityDistance *d)
 {
   json_builder_begin_object (b);
-  member (b, "kl");
+  cli_member (b, "kl");
   kd_json_add_double (b, d->kl);
-  member (b, "l1");
+  cli_member (b, "l1");
   kd_json_add_double (b, d->l1);
-  member (b, "frobenius");
+  cli_member (b, "frobenius");
   kd_json_add_double (b, d->frobenius);
   json_builder_end_object (b);
 }
@@ -136,26 +130,26 @@ analyse_similarity (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
       KdStatus st = kd_class_similarity (ctx->logits[m], ctx->test->labels, ctx->test->n, K, ctx->T,
                                          sim + (gsize)m * K * K, NULL);
       if (st != KD_OK)
-        return analysis_failed (error, "class similarity", st);
+        return cli_analysis_failed (error, "class similarity", st);
     }
   json_builder_begin_object (b);
-  member (b, "temperature");
+  cli_member (b, "temperature");
   kd_json_add_double (b, ctx->T);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
   for (int m = 0; m < KD_N_MODELS; m++)
     {
-      member (b, kd_model_name (m));
+      cli_member (b, kd_model_name (m));
       cli_json_add_double_matrix (b, sim + (gsize)m * K * K, K, K);
     }
-  member (b, "distance_to_teacher");
+  cli_member (b, "distance_to_teacher");
   json_builder_begin_object (b);
   for (int m = KD_STUDENT; m < KD_N_MODELS; m++)
     {
       KdSimilarityDistance d;
       if (kd_class_similarity_distance (sim, sim + (gsize)m * K * K, K, &d) != KD_OK)
-        return analysis_failed (error, "similarity distance", KD_ERR_INVALID);
-      member (b, kd_model_name (m));
+        return cli_analysis_failed (error, "similarity distance", KD_ERR_INVALID);
+      cli_member (b, kd_model_name (m));
       add_distance (b, &d);
     }
   json_builder_end_object (b);
@@ -171,9 +165,9 @@ analyse_tsweep (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   g_autofree float *probs = g_new (float, (gsize)n_t *K);
   g_autofree double *entropy = g_new (double, n_t);
   json_builder_begin_object (b);
-  member (b, "sample");
+  cli_member (b, "sample");
   json_builder_add_int_value (b, ctx->sample);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
   for (int m = 0; m < KD_N_MODELS; m++)
     {
@@ -181,20 +175,20 @@ analyse_tsweep (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
       KdStatus st
           = kd_temperature_sweep (row, K, ctx->t_min, ctx->t_max, n_t, temps, probs, entropy);
       if (st != KD_OK)
-        return analysis_failed (error, "temperature sweep", st);
+        return cli_analysis_failed (error, "temperature sweep", st);
       if (m == 0)
         {
-          member (b, "temperatures");
+          cli_member (b, "temperatures");
           cli_json_add_floats (b, temps, n_t);
         }
-      member (b, kd_model_name (m));
+      cli_member (b, kd_model_name (m));
       json_builder_begin_object (b);
-      member (b, "probs");
+      cli_member (b, "probs");
       json_builder_begin_array (b);
       for (int t = 0; t < n_t; t++)
         cli_json_add_floats (b, probs + (gsize)t * K, K);
       json_builder_end_array (b);
-      member (b, "entropy");
+      cli_member (b, "entropy");
       cli_json_add_doubles (b, entropy, n_t);
       json_builder_end_object (b);
     }
@@ -210,15 +204,15 @@ add_reliability (JsonBuilder *b, const KdCalibration *c)
     {
       const KdReliabilityBin *bin = &c->bins[i];
       json_builder_begin_object (b);
-      member (b, "lo");
+      cli_member (b, "lo");
       kd_json_add_double (b, bin->lo);
-      member (b, "hi");
+      cli_member (b, "hi");
       kd_json_add_double (b, bin->hi);
-      member (b, "count");
+      cli_member (b, "count");
       json_builder_add_int_value (b, bin->count);
-      member (b, "confidence");
+      cli_member (b, "confidence");
       kd_json_add_double (b, bin->confidence);
-      member (b, "accuracy");
+      cli_member (b, "accuracy");
       kd_json_add_double (b, bin->accuracy);
       json_builder_end_object (b);
     }
@@ -229,23 +223,23 @@ static void
 add_model_metrics (JsonBuilder *b, const KdModelMetrics *mm, int K)
 {
   json_builder_begin_object (b);
-  member (b, "accuracy");
+  cli_member (b, "accuracy");
   kd_json_add_double (b, mm->accuracy);
-  member (b, "agreement");
+  cli_member (b, "agreement");
   kd_json_add_double (b, mm->agreement);
-  member (b, "kl");
+  cli_member (b, "kl");
   kd_json_add_double (b, mm->kl);
-  member (b, "ece");
+  cli_member (b, "ece");
   kd_json_add_double (b, mm->calibration.ece);
-  member (b, "mce");
+  cli_member (b, "mce");
   kd_json_add_double (b, mm->calibration.mce);
-  member (b, "nll");
+  cli_member (b, "nll");
   kd_json_add_double (b, mm->nll);
-  member (b, "class_accuracy");
+  cli_member (b, "class_accuracy");
   cli_json_add_doubles (b, mm->class_accuracy, K);
-  member (b, "confusion");
+  cli_member (b, "confusion");
   cli_json_add_int_matrix (b, mm->confusion, K, K);
-  member (b, "reliability");
+  cli_member (b, "reliability");
   add_reliability (b, &mm->calibration);
   json_builder_end_object (b);
 }
@@ -258,17 +252,17 @@ analyse_metrics (AnalyseCtx *ctx, JsonBuilder *b, GError **error)
   KdStatus st
       = kd_metrics_from_logits (logits, ctx->test->labels, ctx->test->n, ctx->K, ctx->T, &report);
   if (st != KD_OK)
-    return analysis_failed (error, "metrics", st);
+    return cli_analysis_failed (error, "metrics", st);
   json_builder_begin_object (b);
-  member (b, "temperature");
+  cli_member (b, "temperature");
   kd_json_add_double (b, ctx->T);
-  member (b, "samples");
+  cli_member (b, "samples");
   json_builder_add_int_value (b, ctx->test->n);
-  member (b, "class_names");
+  cli_member (b, "class_names");
   cli_json_add_class_names (b, ctx->test);
   for (int m = 0; m < KD_N_MODELS; m++)
     {
-      member (b, kd_model_name (m));
+      cli_member (b, kd_model_name (m));
       add_model_metrics (b, &report.model[m], ctx->K);
     }
   json_builder_end_object (b);

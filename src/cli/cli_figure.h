@@ -55,6 +55,10 @@ gboolean cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 gboolean cli_figure_build_boundary (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 gboolean cli_figure_build_sheet (AnalyseCtx *ctx, CliFigure *fig, GError **error);
 gboolean cli_figure_build_sweep (AnalyseCtx *ctx, CliFigure *fig, GError **error);
+/* The KdModelId of "teacher", "student" or "baseline" (teacher for anything else). */
+int cli_model_index (const char *name);
+/* The test set's class names as a NULL-terminated array kept by fig. */
+const char *const *cli_figure_class_names (AnalyseCtx *ctx, CliFigure *fig);
 /* Keeps p until the figure is cleared; returns it. */
 gpointer cli_figure_own (CliFigure *fig, gpointer p);
 /* Fills the analysis options figures use with their defaults. */

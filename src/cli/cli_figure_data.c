@@ -18,8 +18,8 @@ cli_figure_own (CliFigure *fig, gpointer p)
 
 #define own cli_figure_own
 
-static int
-model_index (const char *name)
+int
+cli_model_index (const char *name)
 {
   for (int m = 0; m < KD_N_MODELS; m++)
     if (g_strcmp0 (name, kd_model_name (m)) == 0)
@@ -34,21 +34,13 @@ model_title (int m)
   return titles[m];
 }
 
-static const char *const *
-class_names (AnalyseCtx *ctx, CliFigure *fig)
+const char *const *
+cli_figure_class_names (AnalyseCtx *ctx, CliFigure *fig)
 {
   const char **names = own (fig, g_new0 (const char *, ctx->K + 1));
   for (int k = 0; k < ctx->K; k++)
     names[k] = ctx->test->class_names[k];
   return names;
-}
-
-static gboolean
-failed (GError **error, const char *what, KdStatus st)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
-               kd_status_to_string (st));
-  return FALSE;
 }
 
 static gboolean
@@ -72,7 +64,7 @@ build_soft_labels (AnalyseCtx *ctx, CliFigure *fig, GError **error)
   FigSoftLabelsData *d = &fig->data.soft_labels;
   fig->kind = FIG_KIND_SOFT_LABELS;
   *d = (FigSoftLabelsData){ .n_classes = ctx->K,
-                            .class_names = class_names (ctx, fig),
+                            .class_names = cli_figure_class_names (ctx, fig),
                             .temperature = ctx->T,
                             .true_class = ctx->test->labels[ctx->sample] };
   for (int m = 0; m < KD_N_MODELS; m++)
@@ -81,7 +73,7 @@ build_soft_labels (AnalyseCtx *ctx, CliFigure *fig, GError **error)
       float *p = own (fig, g_new (float, ctx->K));
       KdStatus st = kd_softlabels_from_logits (row, 1, ctx->K, ctx->T, p);
       if (st != KD_OK)
-        return failed (error, "soft labels", st);
+        return cli_analysis_failed (error, "soft labels", st);
       d->probs[m] = p;
       d->entropy[m] = kd_entropy_at (row, ctx->K, ctx->T);
     }
@@ -92,7 +84,7 @@ build_soft_labels (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 static gboolean
 build_temperature (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 {
-  int n_t = ctx->t_points, K = ctx->K, m = model_index (fig->model);
+  int n_t = ctx->t_points, K = ctx->K, m = cli_model_index (fig->model);
   float *temps = own (fig, g_new (float, n_t));
   float *probs = own (fig, g_new (float, (gsize)n_t *K));
   double *entropy = g_new (double, n_t);
@@ -104,13 +96,13 @@ build_temperature (AnalyseCtx *ctx, CliFigure *fig, GError **error)
     t64[i] = temps[i], ent32[i] = (float)entropy[i];
   g_free (entropy);
   if (st != KD_OK)
-    return failed (error, "temperature sweep", st);
+    return cli_analysis_failed (error, "temperature sweep", st);
   fig->kind = FIG_KIND_TEMPERATURE;
   fig->data.temperature = (FigTemperatureData){
     .n_temperatures = n_t,
     .temperatures = t64,
     .n_classes = K,
-    .class_names = class_names (ctx, fig),
+    .class_names = cli_figure_class_names (ctx, fig),
     .probs = probs,
     .entropy = ent32,
     .current_temperature = ctx->T,
@@ -140,15 +132,15 @@ heatmap_from_doubles (CliFigure *fig, const double *v, int rows, int cols)
 static gboolean
 build_similarity (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 {
-  int K = ctx->K, m = model_index (fig->model);
+  int K = ctx->K, m = cli_model_index (fig->model);
   g_autofree double *sim = g_new (double, (gsize)K *K);
   KdStatus st
       = kd_class_similarity (ctx->logits[m], ctx->test->labels, ctx->test->n, K, ctx->T, sim, NULL);
   if (st != KD_OK)
-    return failed (error, "class similarity", st);
+    return cli_analysis_failed (error, "class similarity", st);
   heatmap_from_doubles (fig, sim, K, K);
   FigHeatmapData *d = &fig->data.heatmap;
-  d->row_names = d->col_names = class_names (ctx, fig);
+  d->row_names = d->col_names = cli_figure_class_names (ctx, fig);
   d->row_label = "True class";
   d->col_label = "Mean soft label";
   d->value_label = "Probability";
@@ -161,17 +153,17 @@ build_similarity (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 static gboolean
 build_confusion (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 {
-  int K = ctx->K, m = model_index (fig->model);
+  int K = ctx->K, m = cli_model_index (fig->model);
   g_autofree int *conf = g_new (int, (gsize)K *K);
   KdStatus st = kd_confusion_matrix (ctx->logits[m], ctx->test->labels, ctx->test->n, K, conf);
   if (st != KD_OK)
-    return failed (error, "confusion matrix", st);
+    return cli_analysis_failed (error, "confusion matrix", st);
   g_autofree double *v = g_new (double, (gsize)K *K);
   for (int i = 0; i < K * K; i++)
     v[i] = conf[i];
   heatmap_from_doubles (fig, v, K, K);
   FigHeatmapData *d = &fig->data.heatmap;
-  d->row_names = d->col_names = class_names (ctx, fig);
+  d->row_names = d->col_names = cli_figure_class_names (ctx, fig);
   d->row_label = "True class";
   d->col_label = "Predicted class";
   d->value_label = "Samples";
@@ -208,7 +200,7 @@ build_cka (AnalyseCtx *ctx, CliFigure *fig, GError **error)
   KdCkaResult *r = NULL;
   KdStatus st = kd_cka_compare (ctx->nets, ctx->test, NULL, MIN (ctx->samples, 2000), 0, NULL, &r);
   if (st != KD_OK)
-    return failed (error, "CKA", st);
+    return cli_analysis_failed (error, "CKA", st);
   KdCkaPair p = pair_index (fig->pair);
   KdModelId rows, cols;
   kd_cka_pair_models (p, &rows, &cols);
@@ -241,7 +233,7 @@ build_reliability (AnalyseCtx *ctx, CliFigure *fig, GError **error)
       KdStatus st
           = kd_calibration (ctx->logits[m], ctx->test->labels, ctx->test->n, ctx->K, 1.0f, &cal);
       if (st != KD_OK)
-        return failed (error, "calibration", st);
+        return cli_analysis_failed (error, "calibration", st);
       FigReliabilityBin *bins = own (fig, g_new (FigReliabilityBin, KD_ECE_BINS));
       for (int i = 0; i < KD_ECE_BINS; i++)
         bins[i] = (FigReliabilityBin){ cal.bins[i].lo, cal.bins[i].hi, cal.bins[i].count,

@@ -18,32 +18,6 @@
 static const char *const method_titles[KD_SALIENCY_N_METHODS]
     = { "Gradient", "Gradient × input", "SmoothGrad", "Integrated gradients" };
 
-static gboolean
-failed (GError **error, const char *what, KdStatus st)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", what,
-               kd_status_to_string (st));
-  return FALSE;
-}
-
-static int
-model_index (const char *name)
-{
-  for (int m = 0; m < KD_N_MODELS; m++)
-    if (g_strcmp0 (name, kd_model_name (m)) == 0)
-      return m;
-  return KD_TEACHER;
-}
-
-static const char *const *
-class_names (AnalyseCtx *ctx, CliFigure *fig)
-{
-  const char **names = own (fig, g_new0 (const char *, ctx->K + 1));
-  for (int k = 0; k < ctx->K; k++)
-    names[k] = ctx->test->class_names[k];
-  return names;
-}
-
 static int
 n_methods (AnalyseCtx *ctx)
 {
@@ -71,7 +45,7 @@ cli_figure_build_saliency (AnalyseCtx *ctx, CliFigure *fig, GError **error)
           KdStatus st
               = kd_saliency_compute (ctx->nets[m], x, ds->labels[ctx->sample], &cfg, map, NULL);
           if (st != KD_OK)
-            return failed (error, "saliency", st);
+            return cli_analysis_failed (error, "saliency", st);
           row[r].maps[m] = map;
         }
     }
@@ -110,7 +84,7 @@ cli_figure_build_agreement (AnalyseCtx *ctx, CliFigure *fig, GError **error)
   gsize dim = kd_dataset_dim (ctx->test), stride = (gsize)n * dim;
   g_autofree float *maps = g_try_new (float, KD_N_MODELS *stride);
   if (!maps)
-    return failed (error, "agreement", KD_ERR_NOMEM);
+    return cli_analysis_failed (error, "agreement", KD_ERR_NOMEM);
   FigAgreementMethod *methods = own (fig, g_new0 (FigAgreementMethod, rows));
   for (int r = 0; r < rows; r++)
     {
@@ -140,7 +114,7 @@ cli_figure_build_agreement (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 gboolean
 cli_figure_build_sanity (AnalyseCtx *ctx, CliFigure *fig, GError **error)
 {
-  int m = model_index (fig->model), rows = n_methods (ctx);
+  int m = cli_model_index (fig->model), rows = n_methods (ctx);
   int n_stages = kd_sanity_n_stages (ctx->nets[m]);
   gsize dim = kd_dataset_dim (ctx->test);
   g_autofree float *x = g_new (float, dim);
@@ -156,7 +130,7 @@ cli_figure_build_sanity (AnalyseCtx *ctx, CliFigure *fig, GError **error)
       KdStatus st = kd_sanity_cascade (ctx->nets[m], x, ctx->test->labels[ctx->sample], &cfg,
                                        ctx->seed, stages, NULL);
       if (st != KD_OK)
-        return failed (error, "sanity check", st);
+        return cli_analysis_failed (error, "sanity check", st);
       double *rho = own (fig, g_new (double, n_stages));
       for (int i = 0; i < n_stages; i++)
         {
@@ -191,7 +165,7 @@ activation_model (AnalyseCtx *ctx, CliFigure *fig, int m, FigActivationModel *ou
       st = kd_activations_sample (ctx->nets[m], ctx->test, ctx->sample, layers, n, values);
     }
   if (st != KD_OK)
-    return failed (error, "activations", st);
+    return cli_analysis_failed (error, "activations", st);
   n = MIN (n, FIG_ACTIVATIONS_MAX_LAYERS);
   FigActivationLayer *fl = own (fig, g_new0 (FigActivationLayer, n));
   for (int i = 0; i < n; i++)
@@ -224,7 +198,7 @@ cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error)
   *d = (FigPcaData){ .n_panels = KD_N_MODELS,
                      .labels = labels,
                      .n_classes = ctx->K,
-                     .class_names = class_names (ctx, fig) };
+                     .class_names = cli_figure_class_names (ctx, fig) };
   for (int m = 0; m < KD_N_MODELS; m++)
     {
       float *coords = own (fig, g_new (float, (gsize)n * 2));
@@ -233,7 +207,7 @@ cli_figure_build_pca (AnalyseCtx *ctx, CliFigure *fig, GError **error)
       KdStatus st
           = kd_pca_net (ctx->nets[m], ctx->test, NULL, n, 2, coords, ratio, labels, &layer, NULL);
       if (st != KD_OK)
-        return failed (error, "PCA", st);
+        return cli_analysis_failed (error, "PCA", st);
       d->panels[m] = (FigPcaPanel){ .model = m,
                                     .layer = own (fig, g_strdup (layer.name)),
                                     .n = n,
@@ -267,7 +241,7 @@ boundary_panel (AnalyseCtx *ctx,
   if (st == KD_OK)
     st = kd_boundary_field (ctx->nets[m], b, FIELD_RES, KD_FIELD_PMAX, field);
   if (st != KD_OK)
-    return failed (error, "decision boundary", st);
+    return cli_analysis_failed (error, "decision boundary", st);
   *out = (FigBoundaryPanel){ .model = m, .probs = probs, .field = field };
   return TRUE;
 }
@@ -299,7 +273,7 @@ cli_figure_build_boundary (AnalyseCtx *ctx, CliFigure *fig, GError **error)
                           .n_points = n,
                           .points = tr->features,
                           .labels = tr->labels,
-                          .class_names = class_names (ctx, fig),
+                          .class_names = cli_figure_class_names (ctx, fig),
                           .title = "Decision boundaries and gradient of p_max" };
   for (int m = 0; m < KD_N_MODELS; m++)
     if (!boundary_panel (ctx, fig, &b, m, &d->panels[m], error))

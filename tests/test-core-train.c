@@ -5,6 +5,7 @@
 
 #include "kd-test-blas.h"
 #include "kd_blas.h"
+#include "kd_eval.h"
 #include "kd_train.h"
 
 /* Four Gaussian blobs in 8 dimensions: learnable in a few epochs, cheap to train. */
@@ -368,6 +369,14 @@ test_config_check (void)
   cfg.epochs = 0;
   g_assert_cmpint (kd_train_config_check (&cfg, msg, sizeof msg), ==, KD_ERR_INVALID);
   g_assert_nonnull (strstr (msg, "epochs"));
+  kd_train_config_default (&cfg);
+  cfg.transfer_limit = -1;
+  g_assert_cmpint (kd_train_config_check (&cfg, msg, sizeof msg), ==, KD_ERR_INVALID);
+  g_assert_nonnull (strstr (msg, "transfer"));
+  cfg.transfer_limit = 1000;
+  cfg.mode = KD_MODE_ONLINE;
+  g_assert_cmpint (kd_train_config_check (&cfg, msg, sizeof msg), ==, KD_ERR_INVALID);
+  g_assert_nonnull (strstr (msg, "offline"));
 }
 
 static void
@@ -429,6 +438,46 @@ test_net_clone (Fixture *f, gconstpointer data)
   kd_trainer_free (tr);
 }
 
+/* Students on a transfer set of the first 100 samples learn exactly what students given only
+ * those 100 samples learn, from the same frozen teacher; the teacher still sees all 512. */
+static void
+test_transfer_set (Fixture *f, gconstpointer data)
+{
+  f->cfg.transfer_limit = 100;
+  KdTrainer *first = new_trainer (f);
+  KdProgress p;
+  kd_trainer_get_progress (first, &p);
+  g_assert_cmpint (p.total_steps, ==, 3 * (512 / 32) + 3 * 4);
+  run_to_end (first);
+  KdNet *teacher = kd_trainer_get_net (first, KD_TEACHER);
+  float *logits = g_new (float, 512 * 4);
+  kd_eval_logits (teacher, f->train, logits);
+
+  KdTrainer *limited = new_trainer (f);
+  g_assert_cmpint (
+      kd_trainer_set_teacher_outputs (limited, teacher->params, teacher->n_params, logits), ==,
+      KD_OK);
+  kd_trainer_get_progress (limited, &p);
+  g_assert_cmpint (p.n_batches, ==, 4);
+  run_to_end (limited);
+
+  KdDataset *small = make_blobs (100, 1);
+  f->cfg.transfer_limit = 0;
+  KdTrainer *alone = NULL;
+  g_assert_cmpint (kd_trainer_new (&f->cfg, small, f->test, &alone, NULL), ==, KD_OK);
+  g_assert_cmpint (
+      kd_trainer_set_teacher_outputs (alone, teacher->params, teacher->n_params, logits), ==,
+      KD_OK);
+  run_to_end (alone);
+  assert_same_weights (limited, alone);
+
+  kd_trainer_free (alone);
+  kd_dataset_free (small);
+  kd_trainer_free (limited);
+  kd_trainer_free (first);
+  g_free (logits);
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -449,6 +498,7 @@ main (int argc, char **argv)
   ADD ("/core/train/bad-arch", test_bad_arch);
   ADD ("/core/train/set-teacher", test_set_teacher);
   ADD ("/core/train/net-clone", test_net_clone);
+  ADD ("/core/train/transfer-set", test_transfer_set);
   g_test_add_func ("/core/train/config-check", test_config_check);
   return g_test_run ();
 }

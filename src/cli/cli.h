@@ -30,6 +30,7 @@ typedef struct
   char *data, *teacher, *student, *mode, *optimizer, *json, *save;
   char *epochs, *teacher_epochs, *temperature, *temperature_end, *alpha, *lr, *momentum;
   char *weight_decay, *batch, *seed, *threads, *train_limit, *test_limit;
+  char *transfer_limit;
   gboolean quiet;
 } CliTrainArgs;
 

@@ -29,7 +29,8 @@ cli_train_args_clear (CliTrainArgs *a)
                       &a->seed,
                       &a->threads,
                       &a->train_limit,
-                      &a->test_limit };
+                      &a->test_limit,
+                      &a->transfer_limit };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
 }
@@ -167,6 +168,7 @@ cli_train_config_from_args (const CliTrainArgs *a, KdTrainConfig *cfg, long *lim
   cfg->seed = (uint64_t)v;
   INT_OPT (train_limit, "--train-limit", 1, G_MAXINT32, limits[0]);
   INT_OPT (test_limit, "--test-limit", 1, G_MAXINT32, limits[1]);
+  INT_OPT (transfer_limit, "--transfer-limit", 1, G_MAXINT32, cfg->transfer_limit);
   char buf[256];
   if (kd_train_config_check (cfg, buf, sizeof buf) != KD_OK)
     {
@@ -202,6 +204,9 @@ cli_train_option_group (CliTrainArgs *a)
     { "train-limit", 0, 0, G_OPTION_ARG_STRING, &a->train_limit, "Use the first N training samples",
       "N" },
     { "test-limit", 0, 0, G_OPTION_ARG_STRING, &a->test_limit, "Use the first N test samples",
+      "N" },
+    { "transfer-limit", 0, 0, G_OPTION_ARG_STRING, &a->transfer_limit,
+      "Offline: the students learn from only the first N training samples (the teacher from all)",
       "N" },
     { NULL },
   };

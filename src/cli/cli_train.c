@@ -58,7 +58,7 @@ on_progress (const KdProgress *p, void *user_data)
 }
 
 static void
-print_table (KdTrainer *tr, const KdResults *r, double elapsed)
+print_table (KdTrainer *tr, const KdResults *r, int n_train, double elapsed)
 {
   printf ("%-9s %-32s %10s %9s %10s %10s\n", "model", "architecture", "params", "accuracy",
           "agreement", "KL");
@@ -75,6 +75,11 @@ print_table (KdTrainer *tr, const KdResults *r, double elapsed)
   printf ("KL = mean KL(teacher_T || model_T) on the test set at T = %g; agreement = top-1 "
           "agreement with the teacher. Trained in %s.\n",
           (double)r->temperature, dur);
+  int transfer = kd_trainer_get_config (tr)->transfer_limit;
+  if (transfer > 0 && transfer < n_train)
+    printf ("The students learned from a transfer set of the first %d training samples; the "
+            "teacher from all %d.\n",
+            transfer, n_train);
 }
 
 static JsonNode *
@@ -188,7 +193,7 @@ write_outputs (const CliTrainArgs *a,
   if (kd_trainer_get_results (tr, &r) != KD_OK)
     return cli_failure ("out of memory while evaluating");
   if (!a->quiet && g_strcmp0 (a->json, "-") != 0)
-    print_table (tr, &r, elapsed);
+    print_table (tr, &r, train->n, elapsed);
   g_autoptr (GError) error = NULL;
   if (a->json)
     {

@@ -22,12 +22,14 @@ struct KdTrainer
   float *good[KD_N_MODELS]; /* last finite weights */
   KdRng order_rng;
   int32_t *order;  /* (train->n) sample order of the current epoch */
+  int n_phase;     /* samples per epoch of the current phase (the transfer set for students) */
   float *dlogits;  /* (batch, K) */
   float *x;        /* (batch, c, h, w) the current batch */
   float *tl_batch; /* (batch, K) teacher logits for the current batch */
   float *tl_all;   /* (train->n, K) offline: the frozen teacher's logits */
   uint8_t *labels; /* (batch) */
   int K, n_batches;
+  int n_student, student_batches; /* the students' transfer set and its batches per epoch */
 
   KdPhase phase;
   int epoch, batch_idx;
@@ -104,6 +106,11 @@ kd_train_config_check (const KdTrainConfig *cfg, char *msg, size_t len)
     return check_fail (msg, len, "Adam betas must lie in [0, 1) and eps must be positive");
   if (cfg->eval_every_epochs < 1 || cfg->history_every < 1)
     return check_fail (msg, len, "evaluation and history periods must be at least 1");
+  if (cfg->transfer_limit < 0)
+    return check_fail (msg, len, "the transfer set size must be 0 (all) or positive");
+  if (cfg->transfer_limit > 0 && cfg->mode != KD_MODE_OFFLINE)
+    return check_fail (msg, len,
+                       "a separate transfer set needs offline mode (the teacher trains first)");
   return KD_OK;
 }
 
@@ -202,17 +209,41 @@ init_weights (KdTrainer *tr)
     }
 }
 
+static int
+batches_of (const KdTrainer *tr, int n)
+{
+  return (n + tr->cfg.batch - 1) / tr->cfg.batch;
+}
+
 static void
 plan_steps (KdTrainer *tr)
 {
   const KdTrainConfig *c = &tr->cfg;
-  tr->n_batches = (tr->train->n + c->batch - 1) / c->batch;
-  tr->student_steps = (long)c->epochs * tr->n_batches;
+  int n = tr->train->n;
+  tr->n_student = c->transfer_limit > 0 && c->transfer_limit < n ? c->transfer_limit : n;
+  tr->student_batches = batches_of (tr, tr->n_student);
+  tr->student_steps = (long)c->epochs * tr->student_batches;
   tr->total_steps = tr->student_steps;
   if (c->mode == KD_MODE_OFFLINE)
-    tr->total_steps += (long)c->teacher_epochs * tr->n_batches;
+    tr->total_steps += (long)c->teacher_epochs * batches_of (tr, n);
   tr->phase = c->mode == KD_MODE_OFFLINE ? KD_PHASE_TEACHER : KD_PHASE_JOINT;
+  tr->n_phase = c->mode == KD_MODE_OFFLINE ? n : tr->n_student;
+  tr->n_batches = batches_of (tr, tr->n_phase);
   tr->temperature = c->T0;
+}
+
+/* The students' epochs run over the transfer set: the first n_student samples, in their
+ * natural order before the first shuffle (as a fresh permutation of 0..n-1 would be). */
+static void
+begin_student_epochs (KdTrainer *tr)
+{
+  tr->phase = KD_PHASE_STUDENTS;
+  tr->net[KD_TEACHER]->training = false;
+  if (tr->n_student < tr->train->n)
+    for (int i = 0; i < tr->n_student; i++)
+      tr->order[i] = i;
+  tr->n_phase = tr->n_student;
+  tr->n_batches = tr->student_batches;
 }
 
 KdStatus
@@ -421,8 +452,7 @@ restore_good_weights (KdTrainer *tr)
 static KdStatus
 enter_student_phase (KdTrainer *tr)
 {
-  tr->phase = KD_PHASE_STUDENTS;
-  tr->net[KD_TEACHER]->training = false;
+  begin_student_epochs (tr);
   return kd_eval_logits (tr->net[KD_TEACHER], tr->train, tr->tl_all);
 }
 
@@ -498,9 +528,9 @@ kd_trainer_step (KdTrainer *tr)
   if (tr->started == 0.0)
     tr->started = now_seconds ();
   if (tr->batch_idx == 0)
-    kd_rng_shuffle (&tr->order_rng, tr->order, (size_t)tr->train->n);
+    kd_rng_shuffle (&tr->order_rng, tr->order, (size_t)tr->n_phase);
   int start = tr->batch_idx * tr->cfg.batch;
-  int b = tr->train->n - start < tr->cfg.batch ? tr->train->n - start : tr->cfg.batch;
+  int b = tr->n_phase - start < tr->cfg.batch ? tr->n_phase - start : tr->cfg.batch;
   const int32_t *idx = tr->order + start;
   kd_dataset_fill_batch (tr->train, idx, b, tr->x, tr->labels);
   KdStatus st = train_batch (tr, idx, b);
@@ -690,8 +720,7 @@ kd_trainer_set_teacher_outputs (KdTrainer *tr,
   tr->total_steps = tr->student_steps;
   if (!train_logits)
     return enter_student_phase (tr);
-  tr->phase = KD_PHASE_STUDENTS;
-  teacher->training = false;
+  begin_student_epochs (tr);
   memcpy (tr->tl_all, train_logits, (size_t)tr->train->n * tr->K * sizeof (float));
   return KD_OK;
 }

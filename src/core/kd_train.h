@@ -38,9 +38,12 @@ typedef struct
   char student_arch[256];
   int teacher_epochs; /* offline only; online trains the teacher for `epochs` */
   int epochs;         /* student epochs */
-  float T0;           /* temperature at the first student step */
-  float T1;           /* at the last; equal to T0 for a constant temperature */
-  float alpha;        /* weight of the soft (KL) term */
+  /* Offline only: the students learn from just the first N training samples (the transfer
+   * set) while the teacher learns from all of them; 0 means the whole training set. */
+  int transfer_limit;
+  float T0;    /* temperature at the first student step */
+  float T1;    /* at the last; equal to T0 for a constant temperature */
+  float alpha; /* weight of the soft (KL) term */
   KdMode mode;
   KdOptimConfig optim;
   int batch;

@@ -25,6 +25,7 @@ static const struct
 } config_fields[] = {
   { "teacher_epochs", FIELD_INT, offsetof (KdTrainConfig, teacher_epochs) },
   { "epochs", FIELD_INT, offsetof (KdTrainConfig, epochs) },
+  { "transfer_limit", FIELD_INT, offsetof (KdTrainConfig, transfer_limit) },
   { "T0", FIELD_FLOAT, offsetof (KdTrainConfig, T0) },
   { "T1", FIELD_FLOAT, offsetof (KdTrainConfig, T1) },
   { "alpha", FIELD_FLOAT, offsetof (KdTrainConfig, alpha) },

@@ -178,40 +178,13 @@ pair_models_changed_cb (DsActivationsPage *self)
  */
 
 static DsFigureView *
-export_view (DsActivationsPage *self)
+ds_activations_page_get_export_view (DsPage *page)
 {
+  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (page);
   DsFigureView *views[]
       = { self->maps_view, self->cka_view, self->pair_view, self->pca_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_activations_page_can_export (DsPage *page)
-{
-  return export_view (DS_ACTIVATIONS_PAGE (page)) != NULL;
-}
-
-static char *
-ds_activations_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_ACTIVATIONS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "activations");
-}
-
-static gboolean
-ds_activations_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_ACTIVATIONS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no activations figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -377,9 +350,8 @@ ds_activations_page_class_init (DsActivationsPageClass *klass)
   page_class->title = N_ ("Activations");
   page_class->icon_name = "ds-activations-symbolic";
   page_class->experiment_set = ds_activations_page_experiment_set;
-  page_class->can_export = ds_activations_page_can_export;
-  page_class->get_export_name = ds_activations_page_get_export_name;
-  page_class->export = ds_activations_page_export;
+  page_class->no_export_message = N_ ("There is no activations figure to export yet");
+  page_class->get_export_view = ds_activations_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

@@ -469,40 +469,13 @@ refresh (DsMetricsPage *self)
  */
 
 static DsFigureView *
-export_view (DsMetricsPage *self)
+ds_metrics_page_get_export_view (DsPage *page)
 {
+  DsMetricsPage *self = DS_METRICS_PAGE (page);
   DsFigureView *views[]
       = { self->reliability_view, self->confusion_view, self->classes_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_metrics_page_can_export (DsPage *page)
-{
-  return export_view (DS_METRICS_PAGE (page)) != NULL;
-}
-
-static char *
-ds_metrics_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_METRICS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "metrics");
-}
-
-static gboolean
-ds_metrics_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_METRICS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no metrics figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -607,9 +580,8 @@ ds_metrics_page_class_init (DsMetricsPageClass *klass)
   page_class->title = N_ ("Metrics");
   page_class->icon_name = "ds-metrics-symbolic";
   page_class->experiment_set = ds_metrics_page_experiment_set;
-  page_class->can_export = ds_metrics_page_can_export;
-  page_class->get_export_name = ds_metrics_page_get_export_name;
-  page_class->export = ds_metrics_page_export;
+  page_class->no_export_message = N_ ("There is no metrics figure to export yet");
+  page_class->get_export_view = ds_metrics_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ds-figure-view.h"
 #include "ds-page.h"
 
 typedef struct
@@ -24,24 +25,41 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static DsFigureView *
+export_view (DsPage *self)
+{
+  DsPageClass *klass = DS_PAGE_GET_CLASS (self);
+
+  return klass->get_export_view != NULL ? klass->get_export_view (self) : NULL;
+}
+
 static gboolean
 ds_page_real_can_export (DsPage *self)
 {
-  return FALSE;
+  return export_view (self) != NULL;
 }
 
 static char *
 ds_page_real_get_export_name (DsPage *self)
 {
-  return g_strdup ("figure");
+  DsFigureView *view = export_view (self);
+
+  return g_strdup (view != NULL ? ds_figure_view_get_export_name (view) : "figure");
 }
 
 static gboolean
 ds_page_real_export (DsPage *self, GFile *file, DsExportFormat format, GError **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _ ("This page has nothing to export"));
-  return FALSE;
+  DsFigureView *view = export_view (self);
+  const char *message = DS_PAGE_GET_CLASS (self)->no_export_message;
+
+  if (view == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           message != NULL ? _ (message) : _ ("This page has nothing to export"));
+      return FALSE;
+    }
+  return ds_figure_view_export (view, file, format, NULL, error);
 }
 
 static void

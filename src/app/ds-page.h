@@ -4,9 +4,9 @@
  * construct-only "experiment" property, which DsPage holds; once it is set, DsPage calls the
  * page's experiment_set, where the page connects to the experiment's signals. A page has a
  * name (the view stack's child name), and a title and an icon for the view switcher, which it
- * sets in its class_init. A page that shows a figure exports it: it implements can_export,
- * get_export_name and export, and calls ds_page_notify_can_export() when what can_export
- * returns may have changed.
+ * sets in its class_init. A page that shows a figure exports it: it implements get_export_view
+ * (or can_export, get_export_name and export), and calls ds_page_notify_can_export() when
+ * what can_export returns may have changed.
  *
  * DsPage lays out its children with a GtkBinLayout; a page's template may set another.
  *
@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_DERIVABLE_TYPE (DsPage, ds_page, DS, PAGE, GtkWidget)
 
+typedef struct _DsFigureView DsFigureView;
+
 typedef enum
 {
   DS_EXPORT_PNG,
@@ -40,9 +42,15 @@ struct _DsPageClass
   const char *title;
   const char *icon_name;
 
+  /* Why export fails when there is no figure (N_), or NULL for a generic message. */
+  const char *no_export_message;
+
   /* Called once, when the page is constructed, with its experiment. */
   void (*experiment_set) (DsPage *self, DsExperiment *experiment);
-  /* Whether the page has a figure to export right now (default: FALSE). */
+  /* The figure view that export writes right now, or NULL. The default export vfuncs use it:
+   * a page whose figures are DsFigureViews implements only this. */
+  DsFigureView *(*get_export_view) (DsPage *self);
+  /* Whether the page has a figure to export right now (default: it has an export view). */
   gboolean (*can_export) (DsPage *self);
   /* A file name without extension for the export dialog, e.g. "training-curves". */
   char *(*get_export_name) (DsPage *self);

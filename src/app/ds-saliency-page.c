@@ -212,40 +212,13 @@ topk_changed_cb (DsSaliencyPage *self)
  */
 
 static DsFigureView *
-export_view (DsSaliencyPage *self)
+ds_saliency_page_get_export_view (DsPage *page)
 {
+  DsSaliencyPage *self = DS_SALIENCY_PAGE (page);
   DsFigureView *views[]
       = { self->maps_view, self->agreement_view, self->sanity_view, self->boundary_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_saliency_page_can_export (DsPage *page)
-{
-  return export_view (DS_SALIENCY_PAGE (page)) != NULL;
-}
-
-static char *
-ds_saliency_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_SALIENCY_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "saliency");
-}
-
-static gboolean
-ds_saliency_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_SALIENCY_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no saliency figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -413,9 +386,8 @@ ds_saliency_page_class_init (DsSaliencyPageClass *klass)
   page_class->title = N_ ("Saliency");
   page_class->icon_name = "ds-saliency-symbolic";
   page_class->experiment_set = ds_saliency_page_experiment_set;
-  page_class->can_export = ds_saliency_page_can_export;
-  page_class->get_export_name = ds_saliency_page_get_export_name;
-  page_class->export = ds_saliency_page_export;
+  page_class->no_export_message = N_ ("There is no saliency figure to export yet");
+  page_class->get_export_view = ds_saliency_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

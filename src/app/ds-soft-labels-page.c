@@ -503,8 +503,9 @@ ds_soft_labels_page_map (GtkWidget *widget)
  */
 
 static DsFigureView *
-export_view (DsSoftLabelsPage *self)
+ds_soft_labels_page_get_export_view (DsPage *page)
 {
+  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
   DsFigureView *views[]
       = { self->labels_view, self->heat_views[0], self->heat_views[1], self->heat_views[2], NULL };
 
@@ -516,30 +517,9 @@ ds_soft_labels_page_can_export (DsPage *page)
 {
   DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
 
+  /* Not while a status page stands in for the figures. */
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "content") == 0
-         && export_view (self) != NULL;
-}
-
-static char *
-ds_soft_labels_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_SOFT_LABELS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "soft-labels");
-}
-
-static gboolean
-ds_soft_labels_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_SOFT_LABELS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There are no soft labels to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
+         && DS_PAGE_CLASS (ds_soft_labels_page_parent_class)->can_export (page);
 }
 
 /* ---- GObject ----------------------------------------------------------------------------------
@@ -696,9 +676,9 @@ ds_soft_labels_page_class_init (DsSoftLabelsPageClass *klass)
   page_class->title = N_ ("Soft Labels");
   page_class->icon_name = "ds-soft-labels-symbolic";
   page_class->experiment_set = ds_soft_labels_page_experiment_set;
+  page_class->no_export_message = N_ ("There are no soft labels to export yet");
+  page_class->get_export_view = ds_soft_labels_page_get_export_view;
   page_class->can_export = ds_soft_labels_page_can_export;
-  page_class->get_export_name = ds_soft_labels_page_get_export_name;
-  page_class->export = ds_soft_labels_page_export;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   g_type_ensure (DS_TYPE_FIGURE_VIEW);

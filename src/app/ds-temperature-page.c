@@ -239,8 +239,9 @@ ds_temperature_page_map (GtkWidget *widget)
  */
 
 static DsFigureView *
-export_view (DsTemperaturePage *self)
+ds_temperature_page_get_export_view (DsPage *page)
 {
+  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (page);
   DsFigureView *views[] = { self->sweep_view, self->sample_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
@@ -251,30 +252,9 @@ ds_temperature_page_can_export (DsPage *page)
 {
   DsTemperaturePage *self = DS_TEMPERATURE_PAGE (page);
 
+  /* Not while a status page stands in for the figures. */
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "content") == 0
-         && export_view (self) != NULL;
-}
-
-static char *
-ds_temperature_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_TEMPERATURE_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "temperature");
-}
-
-static gboolean
-ds_temperature_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_TEMPERATURE_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no temperature figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
+         && DS_PAGE_CLASS (ds_temperature_page_parent_class)->can_export (page);
 }
 
 /* ---- GObject --------------------------------------------------------------------------------- */
@@ -359,9 +339,9 @@ ds_temperature_page_class_init (DsTemperaturePageClass *klass)
   page_class->title = N_ ("Temperature");
   page_class->icon_name = "ds-temperature-symbolic";
   page_class->experiment_set = ds_temperature_page_experiment_set;
+  page_class->no_export_message = N_ ("There is no temperature figure to export yet");
+  page_class->get_export_view = ds_temperature_page_get_export_view;
   page_class->can_export = ds_temperature_page_can_export;
-  page_class->get_export_name = ds_temperature_page_get_export_name;
-  page_class->export = ds_temperature_page_export;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   g_type_ensure (DS_TYPE_FIGURE_VIEW);

@@ -5,10 +5,12 @@
 
 #include "ds-figure-view.h"
 #include "ds-page.h"
+#include "ds-test-outputs.h"
 
 typedef struct
 {
   DsExperiment *experiment;
+  GCallback refresh_outputs; /* see ds_page_follow_test_outputs() */
 } DsPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DsPage, ds_page, GTK_TYPE_WIDGET)
@@ -220,6 +222,51 @@ ds_page_notify_can_export (DsPage *self)
   g_return_if_fail (DS_IS_PAGE (self));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
+}
+
+static void
+refresh_outputs (DsPage *self, gboolean update)
+{
+  DsPagePrivate *priv = ds_page_get_instance_private (self);
+
+  if (update)
+    ds_test_outputs_update (ds_test_outputs_get (priv->experiment));
+  ((void (*) (DsPage *))priv->refresh_outputs) (self);
+}
+
+static void
+outputs_map_cb (DsPage *self)
+{
+  refresh_outputs (self, TRUE);
+}
+
+static void
+outputs_snapshot_changed_cb (DsPage *self)
+{
+  /* A hidden page catches up when it is mapped. */
+  refresh_outputs (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+}
+
+void
+ds_page_follow_test_outputs (DsPage *self, GCallback refresh)
+{
+  DsPagePrivate *priv;
+  DsExperiment *experiment;
+
+  g_return_if_fail (DS_IS_PAGE (self));
+  g_return_if_fail (refresh != NULL);
+
+  priv = ds_page_get_instance_private (self);
+  experiment = priv->experiment;
+  priv->refresh_outputs = refresh;
+  g_signal_connect (self, "map", G_CALLBACK (outputs_map_cb), NULL);
+  g_signal_connect_object (ds_test_outputs_get (experiment), "changed", refresh, self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (outputs_snapshot_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (outputs_snapshot_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::data-loading", refresh, self, G_CONNECT_SWAPPED);
 }
 
 const char *

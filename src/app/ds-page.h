@@ -69,6 +69,10 @@ gboolean ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GErro
 
 /* For pages: notifies "can-export", for when what can_export returns may have changed. */
 void ds_page_notify_can_export (DsPage *self);
+/* For pages that show the experiment's test outputs (DsTestOutputs): while the page is mapped,
+ * the outputs follow the experiment's snapshot; refresh (self) is called when the page is
+ * mapped and when the outputs, the snapshot, the run data or data loading change. */
+void ds_page_follow_test_outputs (DsPage *self, GCallback refresh);
 
 /* The file extension of a format, without the dot. */
 const char *ds_export_format_extension (DsExportFormat format);

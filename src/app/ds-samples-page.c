@@ -506,24 +506,6 @@ refresh (DsSamplesPage *self)
   show_filter (self);
 }
 
-static void
-snapshot_changed_cb (DsSamplesPage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_samples_page_map (GtkWidget *widget)
-{
-  DsSamplesPage *self = DS_SAMPLES_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_samples_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
 /* ---- GObject ----------------------------------------------------------------------------------
  */
 
@@ -541,13 +523,7 @@ ds_samples_page_experiment_set (DsPage *page, DsExperiment *experiment)
   DsSamplesPage *self = DS_SAMPLES_PAGE (page);
 
   self->outputs = g_object_ref (ds_test_outputs_get (experiment));
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::data-loading", G_CALLBACK (refresh), self,
-                           G_CONNECT_SWAPPED);
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
   g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (sync_selection), self,
                            G_CONNECT_SWAPPED);
   refresh (self);
@@ -589,8 +565,6 @@ ds_samples_page_class_init (DsSamplesPageClass *klass)
 
   object_class->dispose = ds_samples_page_dispose;
   object_class->finalize = ds_samples_page_finalize;
-
-  widget_class->map = ds_samples_page_map;
 
   /* A grid of samples is no figure: the defaults (nothing to export) hold. */
   page_class->title = N_ ("Samples");

@@ -481,24 +481,6 @@ refresh (DsSoftLabelsPage *self)
   ds_page_notify_can_export (DS_PAGE (self));
 }
 
-static void
-snapshot_changed_cb (DsSoftLabelsPage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_soft_labels_page_map (GtkWidget *widget)
-{
-  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_soft_labels_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
 /* ---- DsPage -----------------------------------------------------------------------------------
  */
 
@@ -628,13 +610,7 @@ ds_soft_labels_page_experiment_set (DsPage *page, DsExperiment *experiment)
   self->outputs = g_object_ref (ds_test_outputs_get (experiment));
   ds_sample_row_set_experiment (self->sample_row, experiment);
   setup_views (self);
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::data-loading", G_CALLBACK (refresh), self,
-                           G_CONNECT_SWAPPED);
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
   g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (update_labels), self,
                            G_CONNECT_SWAPPED);
   refresh (self);
@@ -671,7 +647,6 @@ ds_soft_labels_page_class_init (DsSoftLabelsPageClass *klass)
   DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
   object_class->dispose = ds_soft_labels_page_dispose;
-  widget_class->map = ds_soft_labels_page_map;
 
   page_class->title = N_ ("Soft Labels");
   page_class->icon_name = "ds-soft-labels-symbolic";

@@ -217,24 +217,6 @@ refresh (DsTemperaturePage *self)
   ds_page_notify_can_export (DS_PAGE (self));
 }
 
-static void
-snapshot_changed_cb (DsTemperaturePage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_temperature_page_map (GtkWidget *widget)
-{
-  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_temperature_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
 /* ---- DsPage ------------------------------------------------------------------------------------
  */
 
@@ -282,13 +264,7 @@ ds_temperature_page_experiment_set (DsPage *page, DsExperiment *experiment)
   ds_figure_view_set_hover_func (self->sweep_view, _ds_temperature_page_sweep_hover, self, NULL);
   ds_analysis_page_track_view (self->sample_view, &self->current_view);
   ds_analysis_page_track_view (self->sweep_view, &self->current_view);
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (experiment, "notify::data-loading", G_CALLBACK (refresh), self,
-                           G_CONNECT_SWAPPED);
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
   g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (update_display), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (experiment, "notify::state",
@@ -334,7 +310,6 @@ ds_temperature_page_class_init (DsTemperaturePageClass *klass)
   DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
   object_class->dispose = ds_temperature_page_dispose;
-  widget_class->map = ds_temperature_page_map;
 
   page_class->title = N_ ("Temperature");
   page_class->icon_name = "ds-temperature-symbolic";

@@ -132,7 +132,7 @@ _ds_activations_page_show_activations (DsActivationsPage *self)
     {
       ds_figure_view_set_figure (self->maps_view, FIG_KIND_ACTIVATIONS, NULL);
       gtk_label_set_text (self->maps_caption, "");
-      _ds_activations_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   test = self->tracker.source->data->test;
@@ -159,7 +159,7 @@ _ds_activations_page_show_activations (DsActivationsPage *self)
     gtk_label_set_text (self->maps_caption, caption);
   }
   ds_figure_view_set_description (self->maps_view, self->titles[0]);
-  _ds_activations_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- CKA ---------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ _ds_activations_page_show_cka (DsActivationsPage *self)
     {
       ds_figure_view_set_figure (self->cka_view, FIG_KIND_HEATMAP, NULL);
       gtk_label_set_text (self->cka_caption, "");
-      _ds_activations_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   kd_cka_pair_models (pair, &rows, &cols);
@@ -199,7 +199,7 @@ _ds_activations_page_show_cka (DsActivationsPage *self)
     gtk_label_set_text (self->cka_caption, caption);
   }
   ds_figure_view_set_description (self->cka_view, self->titles[1]);
-  _ds_activations_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 char *
@@ -249,7 +249,7 @@ _ds_activations_page_show_pca (DsActivationsPage *self)
       ds_figure_view_set_figure (self->pca_view, FIG_KIND_PCA, NULL);
       gtk_widget_set_visible (self->pca_preview, FALSE);
       gtk_label_set_text (self->pca_caption, "");
-      _ds_activations_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   /* Translators: "Last hidden layer · 500 test samples" */
@@ -281,7 +281,7 @@ _ds_activations_page_show_pca (DsActivationsPage *self)
     gtk_label_set_text (self->pca_caption, caption);
     ds_figure_view_set_description (self->pca_view, caption);
   }
-  _ds_activations_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 static double
@@ -315,7 +315,7 @@ _ds_activations_page_show_pair (DsActivationsPage *self)
     {
       ds_figure_view_set_figure (self->pair_view, FIG_KIND_PCA, NULL);
       gtk_label_set_text (self->pair_caption, "");
-      _ds_activations_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   _ds_activations_page_pair_models (self, &rows, &cols);
@@ -354,7 +354,7 @@ _ds_activations_page_show_pair (DsActivationsPage *self)
     gtk_label_set_text (self->pair_caption, caption);
     ds_figure_view_set_description (self->pair_view, caption);
   }
-  _ds_activations_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* The dataset sample a dot stands for, or -1. */
@@ -468,5 +468,5 @@ _ds_activations_page_scatter_pressed (
 
   if (self->tracker.source != NULL
       && (sample = picked_sample (self, view, x, y, &panel, &point)) >= 0)
-    ds_experiment_set_selected_sample (self->experiment, sample);
+    ds_experiment_set_selected_sample (ds_page_get_experiment (DS_PAGE (self)), sample);
 }

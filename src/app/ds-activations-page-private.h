@@ -20,9 +20,8 @@ G_BEGIN_DECLS
 
 struct _DsActivationsPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsSourceTracker tracker;
   DsAnalysis *acts, *cka, *pca, *pair;
   DsFigureView *current_view;
@@ -60,7 +59,6 @@ void _ds_activations_page_set_title (DsActivationsPage *self, int i, char *title
 AdwComboRow *_ds_activations_page_layer_row (DsActivationsPage *self, KdModelId m);
 void _ds_activations_page_pair_models (DsActivationsPage *self, KdModelId *rows, KdModelId *cols);
 const KdRepLayer *_ds_activations_page_model_layers (DsActivationsPage *self, KdModelId m, int *n);
-void _ds_activations_page_notify_can_export (DsActivationsPage *self);
 void _ds_activations_page_refresh (DsActivationsPage *self);
 void _ds_activations_page_update_layer_rows (DsActivationsPage *self);
 void _ds_activations_page_show_activations (DsActivationsPage *self);

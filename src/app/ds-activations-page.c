@@ -13,22 +13,7 @@
 #include "ds-activations-page-private.h"
 #include "ds-format.h"
 
-static void ds_activations_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsActivationsPage,
-                               ds_activations_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_activations_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsActivationsPage, ds_activations_page, DS_TYPE_PAGE)
 
 static gboolean
 any_busy (DsActivationsPage *self)
@@ -80,12 +65,6 @@ _ds_activations_page_model_layers (DsActivationsPage *self, KdModelId m, int *n)
   return NULL;
 }
 
-void
-_ds_activations_page_notify_can_export (DsActivationsPage *self)
-{
-  g_object_notify (G_OBJECT (self), "can-export");
-}
-
 /* ---- requests ------------------------------------------------------------------------------- */
 
 static void
@@ -111,8 +90,8 @@ request_pair (DsActivationsPage *self, DsNetSource *source, int n)
 static void
 request_all (DsActivationsPage *self, DsNetSource *source)
 {
-  int sample
-      = CLAMP (ds_experiment_get_selected_sample (self->experiment), 0, source->data->test->n - 1);
+  int sample = CLAMP (ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self))),
+                      0, source->data->test->n - 1);
   int n = MIN (gtk_spin_button_get_value_as_int (self->samples_spin), source->data->test->n);
   g_autofree char *acts_key = g_strdup_printf ("%" G_GUINT64_FORMAT "|%d", source->serial, sample);
   g_autofree char *n_key = g_strdup_printf ("%" G_GUINT64_FORMAT "|%d", source->serial, n);
@@ -137,7 +116,9 @@ update_summary (DsActivationsPage *self)
   if (source != NULL)
     {
       const KdDataset *test = source->data->test;
-      int sample = CLAMP (ds_experiment_get_selected_sample (self->experiment), 0, test->n - 1);
+      int sample
+          = CLAMP (ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self))), 0,
+                   test->n - 1);
 
       text = g_strdup_printf (_ ("Test sample %d · true class %s · weights after step %'ld"),
                               sample, ds_class_name (test, test->labels[sample]),
@@ -149,11 +130,12 @@ update_summary (DsActivationsPage *self)
 void
 _ds_activations_page_refresh (DsActivationsPage *self)
 {
-  DsSourceState state = ds_net_source_state (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  DsSourceState state = ds_net_source_state (experiment);
 
   if (self->updating_rows)
     return;
-  ds_analysis_page_show_state (self->stack, self->missing_status, self->experiment, state);
+  ds_analysis_page_show_state (self->stack, self->missing_status, experiment, state);
   if (state != DS_SOURCE_READY)
     {
       ds_source_tracker_clear (&self->tracker);
@@ -166,7 +148,7 @@ _ds_activations_page_refresh (DsActivationsPage *self)
     }
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  if (ds_source_tracker_update (&self->tracker, self->experiment, any_busy (self)))
+  if (ds_source_tracker_update (&self->tracker, experiment, any_busy (self)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   if (self->tracker.source == NULL)
     return;
@@ -196,48 +178,13 @@ pair_models_changed_cb (DsActivationsPage *self)
  */
 
 static DsFigureView *
-export_view (DsActivationsPage *self)
+ds_activations_page_get_export_view (DsPage *page)
 {
+  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (page);
   DsFigureView *views[]
       = { self->maps_view, self->cka_view, self->pair_view, self->pca_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_activations_page_can_export (DsPage *page)
-{
-  return export_view (DS_ACTIVATIONS_PAGE (page)) != NULL;
-}
-
-static char *
-ds_activations_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_ACTIVATIONS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "activations");
-}
-
-static gboolean
-ds_activations_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_ACTIVATIONS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no activations figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
-}
-
-static void
-ds_activations_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_activations_page_can_export;
-  iface->get_export_name = ds_activations_page_get_export_name;
-  iface->export = ds_activations_page_export;
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -276,7 +223,7 @@ setup_views (DsActivationsPage *self)
     {
       ds_figure_view_set_title (views[i].view, views[i].title);
       ds_figure_view_set_export_name (views[i].view, views[i].export_name);
-      ds_figure_view_set_experiment (views[i].view, self->experiment);
+      ds_figure_view_set_experiment (views[i].view, ds_page_get_experiment (DS_PAGE (self)));
       ds_analysis_page_track_view (views[i].view, &self->current_view);
     }
   ds_figure_view_set_hover_func (self->cka_view, _ds_activations_page_cka_hover, self, NULL);
@@ -296,20 +243,17 @@ setup_views (DsActivationsPage *self)
 }
 
 static void
-ds_activations_page_constructed (GObject *object)
+ds_activations_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsActivationsPage *self = (DsActivationsPage *)object;
+  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (page);
 
-  G_OBJECT_CLASS (ds_activations_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  ds_sample_row_set_experiment (self->sample_row, self->experiment);
+  ds_sample_row_set_experiment (self->sample_row, experiment);
   setup_views (self);
-  connect_refresh (self, self->experiment, "snapshot-changed");
-  connect_refresh (self, self->experiment, "notify::run-data");
-  connect_refresh (self, self->experiment, "notify::data-loading");
-  connect_refresh (self, self->experiment, "notify::selected-sample");
-  connect_refresh (self, self->experiment, "notify::state");
+  connect_refresh (self, experiment, "snapshot-changed");
+  connect_refresh (self, experiment, "notify::run-data");
+  connect_refresh (self, experiment, "notify::data-loading");
+  connect_refresh (self, experiment, "notify::selected-sample");
+  connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
   _ds_activations_page_refresh (self);
 }
@@ -340,7 +284,6 @@ ds_activations_page_dispose (GObject *object)
   g_clear_object (&self->pca);
   g_clear_object (&self->pair);
   ds_source_tracker_clear (&self->tracker);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_activations_page_parent_class)->dispose (object);
 }
@@ -354,48 +297,6 @@ ds_activations_page_finalize (GObject *object)
     g_free (self->titles[i]);
 
   G_OBJECT_CLASS (ds_activations_page_parent_class)->finalize (object);
-}
-
-static void
-ds_activations_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Activations"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-activations-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_activations_page_set_property (GObject *object,
-                                  guint prop_id,
-                                  const GValue *value,
-                                  GParamSpec *pspec)
-{
-  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -441,17 +342,16 @@ ds_activations_page_class_init (DsActivationsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_activations_page_constructed;
   object_class->dispose = ds_activations_page_dispose;
   object_class->finalize = ds_activations_page_finalize;
-  object_class->get_property = ds_activations_page_get_property;
-  object_class->set_property = ds_activations_page_set_property;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Activations");
+  page_class->icon_name = "ds-activations-symbolic";
+  page_class->experiment_set = ds_activations_page_experiment_set;
+  page_class->no_export_message = N_ ("There is no activations figure to export yet");
+  page_class->get_export_view = ds_activations_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

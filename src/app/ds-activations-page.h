@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_ACTIVATIONS_PAGE (ds_activations_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsActivationsPage, ds_activations_page, DS, ACTIVATIONS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsActivationsPage, ds_activations_page, DS, ACTIVATIONS_PAGE, DsPage)
 
 GtkWidget *ds_activations_page_new (DsExperiment *experiment);
 

@@ -9,9 +9,8 @@ G_BEGIN_DECLS
 
 struct _DsExperimentPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   GtkStringList *data_names; /* shown in data_row */
   GPtrArray *data_specs;     /* (char *) parallel to data_names */
   GtkFileChooserNative *chooser;

@@ -15,20 +15,7 @@
 #include "ds-presets.h"
 #include "kd_loader.h"
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsExperimentPage,
-                               ds_experiment_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, NULL))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsExperimentPage, ds_experiment_page, DS_TYPE_PAGE)
 
 /* ---- list models ---------------------------------------------------------------------------- */
 
@@ -106,9 +93,10 @@ set_entry (AdwEntryRow *row, const char *text)
 static void
 update_preset_row (DsExperimentPage *self)
 {
-  const KdTrainConfig *cfg = ds_experiment_get_config (self->experiment);
-  const char *spec = ds_experiment_get_data_spec (self->experiment);
-  int limit = ds_experiment_get_train_limit (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  const KdTrainConfig *cfg = ds_experiment_get_config (experiment);
+  const char *spec = ds_experiment_get_data_spec (experiment);
+  int limit = ds_experiment_get_train_limit (experiment);
   guint n_presets;
   const DsPreset *presets = ds_presets_get (&n_presets);
   guint selected = 0;
@@ -126,7 +114,7 @@ update_preset_row (DsExperimentPage *self)
 static void
 update_visibility (DsExperimentPage *self)
 {
-  const KdTrainConfig *cfg = ds_experiment_get_config (self->experiment);
+  const KdTrainConfig *cfg = ds_experiment_get_config (ds_page_get_experiment (DS_PAGE (self)));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->final_temperature_row),
                             gtk_switch_get_active (self->anneal_switch));
@@ -139,16 +127,17 @@ static void validate (DsExperimentPage *self);
 static void
 load_from_experiment (DsExperimentPage *self)
 {
-  const KdTrainConfig *cfg = ds_experiment_get_config (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  const KdTrainConfig *cfg = ds_experiment_get_config (experiment);
   float lr;
 
   if (self->updating)
     return;
   self->updating = TRUE;
   adw_combo_row_set_selected (self->data_row,
-                              data_index (self, ds_experiment_get_data_spec (self->experiment)));
-  set_spin (self->train_limit_spin, ds_experiment_get_train_limit (self->experiment));
-  set_spin (self->test_limit_spin, ds_experiment_get_test_limit (self->experiment));
+                              data_index (self, ds_experiment_get_data_spec (experiment)));
+  set_spin (self->train_limit_spin, ds_experiment_get_train_limit (experiment));
+  set_spin (self->test_limit_spin, ds_experiment_get_test_limit (experiment));
   set_entry (self->teacher_row, cfg->teacher_arch);
   set_entry (self->student_row, cfg->student_arch);
   adw_combo_row_set_selected (self->mode_row, cfg->mode);
@@ -220,20 +209,21 @@ read_config (DsExperimentPage *self, KdTrainConfig *cfg)
 static void
 commit (DsExperimentPage *self)
 {
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
   KdTrainConfig cfg;
   guint data = adw_combo_row_get_selected (self->data_row);
 
-  if (self->updating || self->experiment == NULL)
+  if (self->updating || experiment == NULL)
     return;
-  cfg = *ds_experiment_get_config (self->experiment);
+  cfg = *ds_experiment_get_config (experiment);
   read_config (self, &cfg);
 
   self->updating = TRUE;
   if (data < self->data_specs->len)
-    ds_experiment_set_data_spec (self->experiment, g_ptr_array_index (self->data_specs, data),
+    ds_experiment_set_data_spec (experiment, g_ptr_array_index (self->data_specs, data),
                                  gtk_spin_button_get_value_as_int (self->train_limit_spin),
                                  gtk_spin_button_get_value_as_int (self->test_limit_spin));
-  ds_experiment_set_config (self->experiment, &cfg);
+  ds_experiment_set_config (experiment, &cfg);
   update_preset_row (self);
   update_visibility (self);
   self->updating = FALSE;
@@ -243,6 +233,7 @@ commit (DsExperimentPage *self)
 static void
 preset_selected_cb (DsExperimentPage *self)
 {
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
   guint index = adw_combo_row_get_selected (self->preset_row);
   const DsPreset *preset;
   KdTrainConfig cfg;
@@ -250,10 +241,10 @@ preset_selected_cb (DsExperimentPage *self)
   if (self->updating || index == 0 || index == GTK_INVALID_LIST_POSITION)
     return;
   preset = &ds_presets_get (NULL)[index - 1];
-  cfg = *ds_experiment_get_config (self->experiment);
+  cfg = *ds_experiment_get_config (experiment);
   ds_preset_apply (preset, &cfg);
-  ds_experiment_set_data_spec (self->experiment, preset->data_spec, preset->train_limit, 0);
-  ds_experiment_set_config (self->experiment, &cfg);
+  ds_experiment_set_data_spec (experiment, preset->data_spec, preset->train_limit, 0);
+  ds_experiment_set_config (experiment, &cfg);
   load_from_experiment (self);
 }
 
@@ -331,8 +322,9 @@ validate_architectures (DsExperimentPage *self, const DsData *data)
 static void
 validate_data (DsExperimentPage *self)
 {
-  DsData *data = ds_experiment_get_data (self->experiment);
-  const char *error = ds_experiment_get_data_error (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  DsData *data = ds_experiment_get_data (experiment);
+  const char *error = ds_experiment_get_data_error (experiment);
   g_autofree char *title = NULL;
   const char *page = "ok";
 
@@ -345,8 +337,7 @@ validate_data (DsExperimentPage *self)
     }
   else
     {
-      g_autofree char *name
-          = ds_data_spec_display_name (ds_experiment_get_data_spec (self->experiment));
+      g_autofree char *name = ds_data_spec_display_name (ds_experiment_get_data_spec (experiment));
       title = g_strdup_printf (_ ("Loading “%s”…"), name);
       page = "loading";
     }
@@ -379,8 +370,9 @@ set_check (DsExperimentPage *self, const char *icon, const char *css, const char
 static void
 validate (DsExperimentPage *self)
 {
-  DsRunState state = ds_experiment_get_state (self->experiment);
-  DsData *data = ds_experiment_get_data (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  DsRunState state = ds_experiment_get_state (experiment);
+  DsData *data = ds_experiment_get_data (experiment);
   g_autofree char *message = NULL;
   DsConfigField field;
   float lr;
@@ -396,11 +388,11 @@ validate (DsExperimentPage *self)
   if (ds_run_state_is_active (state))
     set_check (self, "media-playback-start-symbolic", "success",
                _ ("A run is in progress. Stop it on the Training page to change the experiment."));
-  else if (!ds_experiment_check (self->experiment, &field, &message))
+  else if (!ds_experiment_check (experiment, &field, &message))
     set_check (self, "dialog-warning-symbolic", "warning", message);
   else
     {
-      const KdTrainConfig *cfg = ds_experiment_get_config (self->experiment);
+      const KdTrainConfig *cfg = ds_experiment_get_config (experiment);
       g_autofree char *ready = g_strdup_printf (
           g_dngettext (GETTEXT_PACKAGE, "Ready: %'ld training step in all.",
                        "Ready: %'ld training steps in all.", total_steps (cfg, data)),
@@ -460,20 +452,17 @@ ds_experiment_page_new (DsExperiment *experiment)
  */
 
 static void
-ds_experiment_page_constructed (GObject *object)
+ds_experiment_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsExperimentPage *self = (DsExperimentPage *)object;
+  DsExperimentPage *self = DS_EXPERIMENT_PAGE (page);
 
-  G_OBJECT_CLASS (ds_experiment_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  g_signal_connect_object (self->experiment, "config-changed", G_CALLBACK (load_from_experiment),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::data", G_CALLBACK (validate), self,
+  g_signal_connect_object (experiment, "config-changed", G_CALLBACK (load_from_experiment), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::data-error", G_CALLBACK (validate), self,
+  g_signal_connect_object (experiment, "notify::data", G_CALLBACK (validate), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::state", G_CALLBACK (validate), self,
+  g_signal_connect_object (experiment, "notify::data-error", G_CALLBACK (validate), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::state", G_CALLBACK (validate), self,
                            G_CONNECT_SWAPPED);
   load_from_experiment (self);
 }
@@ -491,53 +480,10 @@ ds_experiment_page_dispose (GObject *object)
   /* Children the template does not bind. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  g_clear_object (&self->experiment);
   g_clear_object (&self->data_names);
   g_clear_pointer (&self->data_specs, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ds_experiment_page_parent_class)->dispose (object);
-}
-
-static void
-ds_experiment_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsExperimentPage *self = DS_EXPERIMENT_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Experiment"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-experiment-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, FALSE);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_experiment_page_set_property (GObject *object,
-                                 guint prop_id,
-                                 const GValue *value,
-                                 GParamSpec *pspec)
-{
-  DsExperimentPage *self = DS_EXPERIMENT_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, DsExperimentPage, name)
@@ -547,16 +493,13 @@ ds_experiment_page_class_init (DsExperimentPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_experiment_page_constructed;
   object_class->dispose = ds_experiment_page_dispose;
-  object_class->get_property = ds_experiment_page_get_property;
-  object_class->set_property = ds_experiment_page_set_property;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Experiment");
+  page_class->icon_name = "ds-experiment-symbolic";
+  page_class->experiment_set = ds_experiment_page_experiment_set;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/distillscope/Distillscope/ui/"

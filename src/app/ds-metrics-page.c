@@ -39,9 +39,8 @@ typedef struct
 
 struct _DsMetricsPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsSourceTracker tracker;
   DsAnalysis *metrics;
   DsFigureView *current_view;
@@ -71,22 +70,7 @@ struct _DsMetricsPage
   GtkCheckButton *normalise_check;
 };
 
-static void ds_metrics_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsMetricsPage,
-                               ds_metrics_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_metrics_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsMetricsPage, ds_metrics_page, DS_TYPE_PAGE)
 
 static void refresh (DsMetricsPage *self);
 
@@ -393,7 +377,7 @@ metrics_changed_cb (DsMetricsPage *self)
   ds_analysis_page_show_busy (all, self->busy_spinner, self->busy_label);
   update_table (self, r ? &r->report : NULL);
   update_figures (self);
-  g_object_notify (G_OBJECT (self), "can-export");
+  ds_page_notify_can_export (DS_PAGE (self));
   if (self->tracker.pending && !ds_analysis_get_busy (self->metrics))
     refresh (self);
 }
@@ -457,11 +441,12 @@ update_summary (DsMetricsPage *self)
 static void
 refresh (DsMetricsPage *self)
 {
-  DsSourceState state = ds_net_source_state (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  DsSourceState state = ds_net_source_state (experiment);
   DsNetSource *source;
   g_autofree char *key = NULL;
 
-  ds_analysis_page_show_state (self->stack, self->missing_status, self->experiment, state);
+  ds_analysis_page_show_state (self->stack, self->missing_status, experiment, state);
   if (state != DS_SOURCE_READY)
     {
       ds_source_tracker_clear (&self->tracker);
@@ -471,8 +456,7 @@ refresh (DsMetricsPage *self)
     }
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  if (ds_source_tracker_update (&self->tracker, self->experiment,
-                                ds_analysis_get_busy (self->metrics)))
+  if (ds_source_tracker_update (&self->tracker, experiment, ds_analysis_get_busy (self->metrics)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   if ((source = self->tracker.source) == NULL)
     return;
@@ -485,48 +469,13 @@ refresh (DsMetricsPage *self)
  */
 
 static DsFigureView *
-export_view (DsMetricsPage *self)
+ds_metrics_page_get_export_view (DsPage *page)
 {
+  DsMetricsPage *self = DS_METRICS_PAGE (page);
   DsFigureView *views[]
       = { self->reliability_view, self->confusion_view, self->classes_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_metrics_page_can_export (DsPage *page)
-{
-  return export_view (DS_METRICS_PAGE (page)) != NULL;
-}
-
-static char *
-ds_metrics_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_METRICS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "metrics");
-}
-
-static gboolean
-ds_metrics_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_METRICS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no metrics figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
-}
-
-static void
-ds_metrics_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_metrics_page_can_export;
-  iface->get_export_name = ds_metrics_page_get_export_name;
-  iface->export = ds_metrics_page_export;
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -562,7 +511,7 @@ setup_views (DsMetricsPage *self)
     {
       ds_figure_view_set_title (views[i].view, views[i].title);
       ds_figure_view_set_export_name (views[i].view, views[i].export_name);
-      ds_figure_view_set_experiment (views[i].view, self->experiment);
+      ds_figure_view_set_experiment (views[i].view, ds_page_get_experiment (DS_PAGE (self)));
       ds_analysis_page_track_view (views[i].view, &self->current_view);
     }
   ds_figure_view_set_hover_func (self->confusion_view, confusion_hover, self, NULL);
@@ -570,18 +519,15 @@ setup_views (DsMetricsPage *self)
 }
 
 static void
-ds_metrics_page_constructed (GObject *object)
+ds_metrics_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsMetricsPage *self = (DsMetricsPage *)object;
+  DsMetricsPage *self = DS_METRICS_PAGE (page);
 
-  G_OBJECT_CLASS (ds_metrics_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
   setup_views (self);
-  connect_refresh (self, self->experiment, "snapshot-changed");
-  connect_refresh (self, self->experiment, "notify::run-data");
-  connect_refresh (self, self->experiment, "notify::data-loading");
-  connect_refresh (self, self->experiment, "notify::state");
+  connect_refresh (self, experiment, "snapshot-changed");
+  connect_refresh (self, experiment, "notify::run-data");
+  connect_refresh (self, experiment, "notify::data-loading");
+  connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
   refresh (self);
 }
@@ -605,7 +551,6 @@ ds_metrics_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_METRICS_PAGE);
   g_clear_object (&self->metrics);
   ds_source_tracker_clear (&self->tracker);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_metrics_page_parent_class)->dispose (object);
 }
@@ -623,63 +568,20 @@ ds_metrics_page_finalize (GObject *object)
 }
 
 static void
-ds_metrics_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsMetricsPage *self = DS_METRICS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Metrics"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-metrics-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_metrics_page_set_property (GObject *object,
-                              guint prop_id,
-                              const GValue *value,
-                              GParamSpec *pspec)
-{
-  DsMetricsPage *self = DS_METRICS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ds_metrics_page_class_init (DsMetricsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_metrics_page_constructed;
   object_class->dispose = ds_metrics_page_dispose;
   object_class->finalize = ds_metrics_page_finalize;
-  object_class->get_property = ds_metrics_page_get_property;
-  object_class->set_property = ds_metrics_page_set_property;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Metrics");
+  page_class->icon_name = "ds-metrics-symbolic";
+  page_class->experiment_set = ds_metrics_page_experiment_set;
+  page_class->no_export_message = N_ ("There is no metrics figure to export yet");
+  page_class->get_export_view = ds_metrics_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

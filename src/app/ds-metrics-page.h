@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_METRICS_PAGE (ds_metrics_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsMetricsPage, ds_metrics_page, DS, METRICS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsMetricsPage, ds_metrics_page, DS, METRICS_PAGE, DsPage)
 
 GtkWidget *ds_metrics_page_new (DsExperiment *experiment);
 

@@ -1,87 +1,186 @@
-/* ds-page.c — the page interface. */
+/* ds-page.c — the base class of the window's pages. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ds-figure-view.h"
 #include "ds-page.h"
+#include "ds-test-outputs.h"
 
-G_DEFINE_INTERFACE (DsPage, ds_page, GTK_TYPE_WIDGET)
+typedef struct
+{
+  DsExperiment *experiment;
+  GCallback refresh_outputs; /* see ds_page_follow_test_outputs() */
+} DsPagePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DsPage, ds_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_EXPERIMENT,
+  PROP_TITLE,
+  PROP_ICON_NAME,
+  PROP_CAN_EXPORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static DsFigureView *
+export_view (DsPage *self)
+{
+  DsPageClass *klass = DS_PAGE_GET_CLASS (self);
+
+  return klass->get_export_view != NULL ? klass->get_export_view (self) : NULL;
+}
 
 static gboolean
 ds_page_real_can_export (DsPage *self)
 {
-  return FALSE;
+  return export_view (self) != NULL;
 }
 
 static char *
 ds_page_real_get_export_name (DsPage *self)
 {
-  return g_strdup ("figure");
+  DsFigureView *view = export_view (self);
+
+  return g_strdup (view != NULL ? ds_figure_view_get_export_name (view) : "figure");
 }
 
 static gboolean
 ds_page_real_export (DsPage *self, GFile *file, DsExportFormat format, GError **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _ ("This page has nothing to export"));
-  return FALSE;
+  DsFigureView *view = export_view (self);
+  const char *message = DS_PAGE_GET_CLASS (self)->no_export_message;
+
+  if (view == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           message != NULL ? _ (message) : _ ("This page has nothing to export"));
+      return FALSE;
+    }
+  return ds_figure_view_export (view, file, format, NULL, error);
 }
 
 static void
-ds_page_default_init (DsPageInterface *iface)
+ds_page_constructed (GObject *object)
 {
-  iface->can_export = ds_page_real_can_export;
-  iface->get_export_name = ds_page_real_get_export_name;
-  iface->export = ds_page_real_export;
+  DsPage *self = DS_PAGE (object);
+  DsPagePrivate *priv = ds_page_get_instance_private (self);
 
-  g_object_interface_install_property (
-      iface,
-      g_param_spec_object ("experiment", NULL, NULL, DS_TYPE_EXPERIMENT,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  g_object_interface_install_property (
-      iface,
-      g_param_spec_string ("title", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_interface_install_property (
-      iface, g_param_spec_string ("icon-name", NULL, NULL, NULL,
-                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_interface_install_property (
-      iface,
-      g_param_spec_boolean ("can-export", NULL, NULL, FALSE,
-                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  G_OBJECT_CLASS (ds_page_parent_class)->constructed (object);
+
+  g_assert (priv->experiment != NULL);
+  if (DS_PAGE_GET_CLASS (self)->experiment_set != NULL)
+    DS_PAGE_GET_CLASS (self)->experiment_set (self, priv->experiment);
+}
+
+static void
+ds_page_dispose (GObject *object)
+{
+  DsPagePrivate *priv = ds_page_get_instance_private (DS_PAGE (object));
+
+  g_clear_object (&priv->experiment);
+
+  G_OBJECT_CLASS (ds_page_parent_class)->dispose (object);
+}
+
+static void
+ds_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  DsPage *self = DS_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_EXPERIMENT:
+        g_value_set_object (value, ds_page_get_experiment (self));
+        break;
+      case PROP_TITLE:
+        g_value_set_string (value, ds_page_get_title (self));
+        break;
+      case PROP_ICON_NAME:
+        g_value_set_string (value, ds_page_get_icon_name (self));
+        break;
+      case PROP_CAN_EXPORT:
+        g_value_set_boolean (value, ds_page_can_export (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ds_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  DsPagePrivate *priv = ds_page_get_instance_private (DS_PAGE (object));
+
+  switch (prop_id)
+    {
+      case PROP_EXPERIMENT:
+        priv->experiment = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ds_page_class_init (DsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ds_page_constructed;
+  object_class->dispose = ds_page_dispose;
+  object_class->get_property = ds_page_get_property;
+  object_class->set_property = ds_page_set_property;
+
+  klass->can_export = ds_page_real_can_export;
+  klass->get_export_name = ds_page_real_get_export_name;
+  klass->export = ds_page_real_export;
+
+  properties[PROP_EXPERIMENT]
+      = g_param_spec_object ("experiment", NULL, NULL, DS_TYPE_EXPERIMENT,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE]
+      = g_param_spec_string ("title", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICON_NAME] = g_param_spec_string ("icon-name", NULL, NULL, NULL,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_EXPORT]
+      = g_param_spec_boolean ("can-export", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ds_page_init (DsPage *self)
+{
 }
 
 DsExperiment *
 ds_page_get_experiment (DsPage *self)
 {
-  g_autoptr (DsExperiment) experiment = NULL;
+  DsPagePrivate *priv;
 
   g_return_val_if_fail (DS_IS_PAGE (self), NULL);
 
-  /* The page holds its own reference, so the borrowed pointer stays valid. */
-  g_object_get (self, "experiment", &experiment, NULL);
-  return experiment;
-}
-
-static const char *
-string_property (DsPage *self, const char *name)
-{
-  GValue value = G_VALUE_INIT;
-  const char *str;
-
-  g_value_init (&value, G_TYPE_STRING);
-  g_object_get_property (G_OBJECT (self), name, &value);
-  /* Pages return static (interned) strings for title and icon name. */
-  str = g_intern_string (g_value_get_string (&value));
-  g_value_unset (&value);
-  return str;
+  priv = ds_page_get_instance_private (self);
+  return priv->experiment;
 }
 
 const char *
 ds_page_get_title (DsPage *self)
 {
+  const char *title;
+
   g_return_val_if_fail (DS_IS_PAGE (self), NULL);
 
-  return string_property (self, "title");
+  title = DS_PAGE_GET_CLASS (self)->title;
+  return title != NULL ? _ (title) : NULL;
 }
 
 const char *
@@ -89,7 +188,7 @@ ds_page_get_icon_name (DsPage *self)
 {
   g_return_val_if_fail (DS_IS_PAGE (self), NULL);
 
-  return string_property (self, "icon-name");
+  return DS_PAGE_GET_CLASS (self)->icon_name;
 }
 
 gboolean
@@ -97,7 +196,7 @@ ds_page_can_export (DsPage *self)
 {
   g_return_val_if_fail (DS_IS_PAGE (self), FALSE);
 
-  return DS_PAGE_GET_IFACE (self)->can_export (self);
+  return DS_PAGE_GET_CLASS (self)->can_export (self);
 }
 
 char *
@@ -105,7 +204,7 @@ ds_page_get_export_name (DsPage *self)
 {
   g_return_val_if_fail (DS_IS_PAGE (self), NULL);
 
-  return DS_PAGE_GET_IFACE (self)->get_export_name (self);
+  return DS_PAGE_GET_CLASS (self)->get_export_name (self);
 }
 
 gboolean
@@ -114,7 +213,60 @@ ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error
   g_return_val_if_fail (DS_IS_PAGE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  return DS_PAGE_GET_IFACE (self)->export(self, file, format, error);
+  return DS_PAGE_GET_CLASS (self)->export(self, file, format, error);
+}
+
+void
+ds_page_notify_can_export (DsPage *self)
+{
+  g_return_if_fail (DS_IS_PAGE (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
+}
+
+static void
+refresh_outputs (DsPage *self, gboolean update)
+{
+  DsPagePrivate *priv = ds_page_get_instance_private (self);
+
+  if (update)
+    ds_test_outputs_update (ds_test_outputs_get (priv->experiment));
+  ((void (*) (DsPage *))priv->refresh_outputs) (self);
+}
+
+static void
+outputs_map_cb (DsPage *self)
+{
+  refresh_outputs (self, TRUE);
+}
+
+static void
+outputs_snapshot_changed_cb (DsPage *self)
+{
+  /* A hidden page catches up when it is mapped. */
+  refresh_outputs (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+}
+
+void
+ds_page_follow_test_outputs (DsPage *self, GCallback refresh)
+{
+  DsPagePrivate *priv;
+  DsExperiment *experiment;
+
+  g_return_if_fail (DS_IS_PAGE (self));
+  g_return_if_fail (refresh != NULL);
+
+  priv = ds_page_get_instance_private (self);
+  experiment = priv->experiment;
+  priv->refresh_outputs = refresh;
+  g_signal_connect (self, "map", G_CALLBACK (outputs_map_cb), NULL);
+  g_signal_connect_object (ds_test_outputs_get (experiment), "changed", refresh, self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (outputs_snapshot_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (outputs_snapshot_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::data-loading", refresh, self, G_CONNECT_SWAPPED);
 }
 
 const char *

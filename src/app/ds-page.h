@@ -1,9 +1,14 @@
 /* ds-page.h — what every page of the main window is.
  *
- * A page is a widget implementing DsPage. It gets the window's DsExperiment through the
- * "experiment" property (set once, before it is shown) and reacts to its signals; it has a
- * name (the view stack's child name), a title and an icon for the view switcher. A page that
- * shows a figure exports it: it returns TRUE from can_export and implements export.
+ * A page is a widget derived from DsPage. It gets the window's DsExperiment through the
+ * construct-only "experiment" property, which DsPage holds; once it is set, DsPage calls the
+ * page's experiment_set, where the page connects to the experiment's signals. A page has a
+ * name (the view stack's child name), and a title and an icon for the view switcher, which it
+ * sets in its class_init. A page that shows a figure exports it: it implements get_export_view
+ * (or can_export, get_export_name and export), and calls ds_page_notify_can_export() when
+ * what can_export returns may have changed.
+ *
+ * DsPage lays out its children with a GtkBinLayout; a page's template may set another.
  *
  * Adding a page to the window is one line in ds_window_init() (ds-window.c).
  */
@@ -17,7 +22,9 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_PAGE (ds_page_get_type ())
 
-G_DECLARE_INTERFACE (DsPage, ds_page, DS, PAGE, GtkWidget)
+G_DECLARE_DERIVABLE_TYPE (DsPage, ds_page, DS, PAGE, GtkWidget)
+
+typedef struct _DsFigureView DsFigureView;
 
 typedef enum
 {
@@ -27,19 +34,31 @@ typedef enum
   DS_EXPORT_CSV,
 } DsExportFormat;
 
-struct _DsPageInterface
+struct _DsPageClass
 {
-  GTypeInterface parent_iface;
+  GtkWidgetClass parent_class;
 
-  /* Whether the page has a figure to export right now; notify "can-export" when it changes. */
+  /* Set in class_init: the untranslated title, marked with N_(), and the icon name. */
+  const char *title;
+  const char *icon_name;
+
+  /* Why export fails when there is no figure (N_), or NULL for a generic message. */
+  const char *no_export_message;
+
+  /* Called once, when the page is constructed, with its experiment. */
+  void (*experiment_set) (DsPage *self, DsExperiment *experiment);
+  /* The figure view that export writes right now, or NULL. The default export vfuncs use it:
+   * a page whose figures are DsFigureViews implements only this. */
+  DsFigureView *(*get_export_view) (DsPage *self);
+  /* Whether the page has a figure to export right now (default: it has an export view). */
   gboolean (*can_export) (DsPage *self);
   /* A file name without extension for the export dialog, e.g. "training-curves". */
   char *(*get_export_name) (DsPage *self);
   gboolean (*export) (DsPage *self, GFile *file, DsExportFormat format, GError **error);
 };
 
-/* Properties every page implements: "experiment" (DsExperiment, construct-only), "title",
- * "icon-name" (read-only strings) and "can-export" (read-only boolean). */
+/* Properties: "experiment" (DsExperiment, construct-only), "title", "icon-name" (read-only
+ * strings) and "can-export" (read-only boolean). */
 
 DsExperiment *ds_page_get_experiment (DsPage *self);
 const char *ds_page_get_title (DsPage *self);
@@ -47,6 +66,13 @@ const char *ds_page_get_icon_name (DsPage *self);
 gboolean ds_page_can_export (DsPage *self);
 char *ds_page_get_export_name (DsPage *self);
 gboolean ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error);
+
+/* For pages: notifies "can-export", for when what can_export returns may have changed. */
+void ds_page_notify_can_export (DsPage *self);
+/* For pages that show the experiment's test outputs (DsTestOutputs): while the page is mapped,
+ * the outputs follow the experiment's snapshot; refresh (self) is called when the page is
+ * mapped and when the outputs, the snapshot, the run data or data loading change. */
+void ds_page_follow_test_outputs (DsPage *self, GCallback refresh);
 
 /* The file extension of a format, without the dot. */
 const char *ds_export_format_extension (DsExportFormat format);

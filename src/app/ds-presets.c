@@ -11,6 +11,14 @@
 
 #include "ds-presets.h"
 
+/* What every preset but the online one shares: the teacher trained first, Adam at 1e-3,
+ * batches of 128, and alpha 0.9 (DESIGN.md). */
+#define OFFLINE_ADAM .mode = KD_MODE_OFFLINE, .alpha = 0.9f, .lr = 1e-3f, .batch = 128
+/* A constant temperature. */
+#define AT_T(t) .T0 = (t), .T1 = (t)
+
+/* Kept by hand, one line a group of settings (models, schedule, loss). */
+/* clang-format off */
 static const DsPreset presets[] = {
   {
       .id = "quick-demo",
@@ -19,16 +27,9 @@ static const DsPreset presets[] = {
                          "whose look-alike classes (1 and 7, 4 and 9) keep the task honest. "
                          "Trains in well under a minute."),
       .data_spec = "synthetic-digits",
-      .teacher_arch = "fc512-fc512",
-      .student_arch = "fc32",
-      .teacher_epochs = 4,
-      .epochs = 4,
-      .T0 = 4.0f,
-      .T1 = 4.0f,
-      .alpha = 0.9f,
-      .mode = KD_MODE_OFFLINE,
-      .lr = 1e-3f,
-      .batch = 128,
+      .teacher_arch = "fc512-fc512", .student_arch = "fc32",
+      .teacher_epochs = 4, .epochs = 4,
+      AT_T (4.0f), OFFLINE_ADAM,
   },
   {
       .id = "fashion-tiny-student",
@@ -38,16 +39,9 @@ static const DsPreset presets[] = {
                          "far better (lower KL), yet loses about 2 points of accuracy to its "
                          "baseline. About a minute on two cores."),
       .data_spec = "fashion-mnist",
-      .teacher_arch = "fc1200-fc1200",
-      .student_arch = "fc32",
-      .teacher_epochs = 5,
-      .epochs = 5,
-      .T0 = 4.0f,
-      .T1 = 4.0f,
-      .alpha = 0.9f,
-      .mode = KD_MODE_OFFLINE,
-      .lr = 1e-3f,
-      .batch = 128,
+      .teacher_arch = "fc1200-fc1200", .student_arch = "fc32",
+      .teacher_epochs = 5, .epochs = 5,
+      AT_T (4.0f), OFFLINE_ADAM,
   },
   {
       .id = "fashion-small-transfer",
@@ -56,18 +50,10 @@ static const DsPreset presets[] = {
                          "T=1, where a teacher’s outputs should carry more than the few hard "
                          "labels. With PyTorch a distilled 300-unit student gained about 1.5 "
                          "points over its baseline here; compare with what this run shows."),
-      .data_spec = "fashion-mnist",
-      .train_limit = 3000,
-      .teacher_arch = "fc1200-fc1200",
-      .student_arch = "fc300",
-      .teacher_epochs = 5,
-      .epochs = 40,
-      .T0 = 1.0f,
-      .T1 = 1.0f,
-      .alpha = 0.9f,
-      .mode = KD_MODE_OFFLINE,
-      .lr = 1e-3f,
-      .batch = 128,
+      .data_spec = "fashion-mnist", .train_limit = 3000,
+      .teacher_arch = "fc1200-fc1200", .student_arch = "fc300",
+      .teacher_epochs = 5, .epochs = 40,
+      AT_T (1.0f), OFFLINE_ADAM,
   },
   {
       .id = "digits-cnn",
@@ -75,16 +61,9 @@ static const DsPreset presets[] = {
       .description = N_ ("A small convolutional teacher distilled into a 32-unit dense student, "
                          "with the temperature annealed from 8 to 2."),
       .data_spec = "synthetic-digits",
-      .teacher_arch = "conv16-pool-conv32-pool-fc64",
-      .student_arch = "fc32",
-      .teacher_epochs = 3,
-      .epochs = 4,
-      .T0 = 8.0f,
-      .T1 = 2.0f,
-      .alpha = 0.9f,
-      .mode = KD_MODE_OFFLINE,
-      .lr = 1e-3f,
-      .batch = 128,
+      .teacher_arch = "conv16-pool-conv32-pool-fc64", .student_arch = "fc32",
+      .teacher_epochs = 3, .epochs = 4,
+      .T0 = 8.0f, .T1 = 2.0f, OFFLINE_ADAM,
   },
   {
       .id = "spirals-online",
@@ -92,18 +71,15 @@ static const DsPreset presets[] = {
       .description = N_ ("Three interleaved spiral arms; teacher and students learn together, "
                          "the student following the current teacher. Seconds to train."),
       .data_spec = "spirals",
-      .teacher_arch = "fc64-fc64",
-      .student_arch = "fc8",
-      .teacher_epochs = 30,
-      .epochs = 30,
-      .T0 = 2.0f,
-      .T1 = 2.0f,
-      .alpha = 0.7f,
-      .mode = KD_MODE_ONLINE,
-      .lr = 3e-3f,
-      .batch = 64,
+      .teacher_arch = "fc64-fc64", .student_arch = "fc8",
+      .teacher_epochs = 30, .epochs = 30,
+      AT_T (2.0f), .mode = KD_MODE_ONLINE, .alpha = 0.7f, .lr = 3e-3f, .batch = 64,
   },
 };
+/* clang-format on */
+
+#undef AT_T
+#undef OFFLINE_ADAM
 
 const DsPreset *
 ds_presets_get (guint *n_presets)

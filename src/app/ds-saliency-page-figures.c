@@ -128,7 +128,7 @@ _ds_saliency_page_show_maps (DsSaliencyPage *self)
       for (int i = 0; i < N_PAIRS; i++)
         set_agreement_cells (self, i, NULL);
       gtk_label_set_text (self->maps_caption, "");
-      _ds_saliency_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   self->saliency_row.name = ds_saliency_method_title (p.method);
@@ -163,7 +163,7 @@ _ds_saliency_page_show_maps (DsSaliencyPage *self)
     g_autofree char *caption = maps_caption (self, r, &p);
     gtk_label_set_text (self->maps_caption, caption);
   }
-  _ds_saliency_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- agreement over many samples ---------------------------------------------------------- */
@@ -217,7 +217,7 @@ _ds_saliency_page_show_agreement (DsSaliencyPage *self)
     {
       ds_figure_view_set_figure (self->agreement_view, FIG_KIND_AGREEMENT, NULL);
       gtk_label_set_text (self->agreement_caption, "");
-      _ds_saliency_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   self->agreement_method = (FigAgreementMethod){
@@ -242,7 +242,7 @@ _ds_saliency_page_show_agreement (DsSaliencyPage *self)
     gtk_label_set_text (self->agreement_caption, caption);
     ds_figure_view_set_description (self->agreement_view, caption);
   }
-  _ds_saliency_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- sanity check --------------------------------------------------------------------------- */
@@ -257,7 +257,7 @@ _ds_saliency_page_show_sanity (DsSaliencyPage *self)
   if (r == NULL)
     {
       ds_figure_view_set_figure (self->sanity_view, FIG_KIND_SANITY, NULL);
-      _ds_saliency_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   for (int i = 0; i < KD_SALIENCY_N_METHODS; i++)
@@ -269,8 +269,9 @@ _ds_saliency_page_show_sanity (DsSaliencyPage *self)
   /* Translators: "Sanity check: Distilled student · test sample 17" */
   _ds_saliency_page_set_title (
       self, 2,
-      g_strdup_printf (_ ("Sanity check: %s · test sample %d"), ds_model_title (model),
-                       ds_experiment_get_selected_sample (self->experiment)));
+      g_strdup_printf (
+          _ ("Sanity check: %s · test sample %d"), ds_model_title (model),
+          ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)))));
   self->sanity_data = (FigSanityData){
     .n_stages = r->n_stages,
     .stages = (const char *const *)r->stage_names,
@@ -280,7 +281,7 @@ _ds_saliency_page_show_sanity (DsSaliencyPage *self)
   };
   ds_figure_view_set_figure (self->sanity_view, FIG_KIND_SANITY, &self->sanity_data);
   ds_figure_view_set_description (self->sanity_view, self->titles[2]);
-  _ds_saliency_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- decision boundaries ---------------------------------------------------------------------
@@ -298,7 +299,7 @@ _ds_saliency_page_show_boundary (DsSaliencyPage *self)
     {
       ds_figure_view_set_figure (self->boundary_view, FIG_KIND_BOUNDARY, NULL);
       gtk_label_set_text (self->boundary_caption, "");
-      _ds_saliency_page_notify_can_export (self);
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   self->boundary_data = (FigBoundaryData){
@@ -336,5 +337,5 @@ _ds_saliency_page_show_boundary (DsSaliencyPage *self)
     gtk_label_set_text (self->boundary_caption, caption);
     ds_figure_view_set_description (self->boundary_view, caption);
   }
-  _ds_saliency_page_notify_can_export (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }

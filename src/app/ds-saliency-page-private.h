@@ -26,9 +26,8 @@ enum
 
 struct _DsSaliencyPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsSourceTracker tracker;
   DsAnalysis *maps, *agreement, *sanity, *boundary;
   DsFigureView *current_view;
@@ -68,7 +67,6 @@ struct _DsSaliencyPage
 
 void _ds_saliency_page_set_title (DsSaliencyPage *self, int i, char *title);
 void _ds_saliency_page_read_params (DsSaliencyPage *self, DsSaliencyParams *p);
-void _ds_saliency_page_notify_can_export (DsSaliencyPage *self);
 void _ds_saliency_page_build_sample_grid (DsSaliencyPage *self);
 void _ds_saliency_page_show_maps (DsSaliencyPage *self);
 void _ds_saliency_page_show_agreement (DsSaliencyPage *self);

@@ -13,22 +13,7 @@
 #include "ds-format.h"
 #include "ds-saliency-page-private.h"
 
-static void ds_saliency_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsSaliencyPage,
-                               ds_saliency_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_saliency_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsSaliencyPage, ds_saliency_page, DS_TYPE_PAGE)
 
 static void refresh (DsSaliencyPage *self);
 
@@ -59,12 +44,6 @@ _ds_saliency_page_read_params (DsSaliencyPage *self, DsSaliencyParams *p)
   p->topk = gtk_spin_button_get_value (self->topk_spin) / 100.0;
 }
 
-void
-_ds_saliency_page_notify_can_export (DsSaliencyPage *self)
-{
-  g_object_notify (G_OBJECT (self), "can-export");
-}
-
 /* ---- requests ------------------------------------------------------------------------------- */
 
 static char *
@@ -77,8 +56,8 @@ sanity_key (guint64 serial, int sample, KdModelId model, const DsSaliencyParams 
 static void
 request_saliency (DsSaliencyPage *self, DsNetSource *source)
 {
-  int sample
-      = CLAMP (ds_experiment_get_selected_sample (self->experiment), 0, source->data->test->n - 1);
+  int sample = CLAMP (ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self))),
+                      0, source->data->test->n - 1);
   KdModelId model = (KdModelId)adw_combo_row_get_selected (self->sanity_model_row);
   int n = MIN (gtk_spin_button_get_value_as_int (self->samples_spin), source->data->test->n);
   DsSaliencyParams p;
@@ -148,7 +127,7 @@ update_summary (DsSaliencyPage *self)
     text = g_strdup_printf (_ ("Weights after step %'ld"), source->snapshot->progress.step);
   else
     {
-      int sample = ds_experiment_get_selected_sample (self->experiment);
+      int sample = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
       const KdDataset *test = source->data->test;
 
       sample = CLAMP (sample, 0, test->n - 1);
@@ -163,10 +142,11 @@ update_summary (DsSaliencyPage *self)
 static void
 refresh (DsSaliencyPage *self)
 {
-  DsSourceState state = ds_net_source_state (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  DsSourceState state = ds_net_source_state (experiment);
   DsNetSource *source;
 
-  ds_analysis_page_show_state (self->stack, self->missing_status, self->experiment, state);
+  ds_analysis_page_show_state (self->stack, self->missing_status, experiment, state);
   if (state != DS_SOURCE_READY)
     {
       ds_source_tracker_clear (&self->tracker);
@@ -180,7 +160,7 @@ refresh (DsSaliencyPage *self)
   /* Nothing is computed for a page nobody looks at; it catches up when shown. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  if (ds_source_tracker_update (&self->tracker, self->experiment, any_busy (self)))
+  if (ds_source_tracker_update (&self->tracker, experiment, any_busy (self)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
   source = self->tracker.source;
   if (source == NULL)
@@ -232,48 +212,13 @@ topk_changed_cb (DsSaliencyPage *self)
  */
 
 static DsFigureView *
-export_view (DsSaliencyPage *self)
+ds_saliency_page_get_export_view (DsPage *page)
 {
+  DsSaliencyPage *self = DS_SALIENCY_PAGE (page);
   DsFigureView *views[]
       = { self->maps_view, self->agreement_view, self->sanity_view, self->boundary_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
-}
-
-static gboolean
-ds_saliency_page_can_export (DsPage *page)
-{
-  return export_view (DS_SALIENCY_PAGE (page)) != NULL;
-}
-
-static char *
-ds_saliency_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_SALIENCY_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "saliency");
-}
-
-static gboolean
-ds_saliency_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_SALIENCY_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no saliency figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
-}
-
-static void
-ds_saliency_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_saliency_page_can_export;
-  iface->get_export_name = ds_saliency_page_get_export_name;
-  iface->export = ds_saliency_page_export;
 }
 
 /* ---- GObject -------------------------------------------------------------------------------- */
@@ -310,26 +255,23 @@ setup_views (DsSaliencyPage *self)
     {
       ds_figure_view_set_title (views[i].view, views[i].title);
       ds_figure_view_set_export_name (views[i].view, views[i].export_name);
-      ds_figure_view_set_experiment (views[i].view, self->experiment);
+      ds_figure_view_set_experiment (views[i].view, ds_page_get_experiment (DS_PAGE (self)));
       ds_analysis_page_track_view (views[i].view, &self->current_view);
     }
 }
 
 static void
-ds_saliency_page_constructed (GObject *object)
+ds_saliency_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsSaliencyPage *self = (DsSaliencyPage *)object;
+  DsSaliencyPage *self = DS_SALIENCY_PAGE (page);
 
-  G_OBJECT_CLASS (ds_saliency_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  ds_sample_row_set_experiment (self->sample_row, self->experiment);
+  ds_sample_row_set_experiment (self->sample_row, experiment);
   setup_views (self);
-  connect_refresh (self, self->experiment, "snapshot-changed");
-  connect_refresh (self, self->experiment, "notify::run-data");
-  connect_refresh (self, self->experiment, "notify::data-loading");
-  connect_refresh (self, self->experiment, "notify::selected-sample");
-  connect_refresh (self, self->experiment, "notify::state");
+  connect_refresh (self, experiment, "snapshot-changed");
+  connect_refresh (self, experiment, "notify::run-data");
+  connect_refresh (self, experiment, "notify::data-loading");
+  connect_refresh (self, experiment, "notify::selected-sample");
+  connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
   refresh (self);
 }
@@ -363,7 +305,6 @@ ds_saliency_page_dispose (GObject *object)
   g_clear_object (&self->sanity);
   g_clear_object (&self->boundary);
   ds_source_tracker_clear (&self->tracker);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_saliency_page_parent_class)->dispose (object);
 }
@@ -377,48 +318,6 @@ ds_saliency_page_finalize (GObject *object)
     g_free (self->titles[i]);
 
   G_OBJECT_CLASS (ds_saliency_page_parent_class)->finalize (object);
-}
-
-static void
-ds_saliency_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsSaliencyPage *self = DS_SALIENCY_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Saliency"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-saliency-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_saliency_page_set_property (GObject *object,
-                               guint prop_id,
-                               const GValue *value,
-                               GParamSpec *pspec)
-{
-  DsSaliencyPage *self = DS_SALIENCY_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -479,17 +378,16 @@ ds_saliency_page_class_init (DsSaliencyPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_saliency_page_constructed;
   object_class->dispose = ds_saliency_page_dispose;
   object_class->finalize = ds_saliency_page_finalize;
-  object_class->get_property = ds_saliency_page_get_property;
-  object_class->set_property = ds_saliency_page_set_property;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Saliency");
+  page_class->icon_name = "ds-saliency-symbolic";
+  page_class->experiment_set = ds_saliency_page_experiment_set;
+  page_class->no_export_message = N_ ("There is no saliency figure to export yet");
+  page_class->get_export_view = ds_saliency_page_get_export_view;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_SALIENCY_PAGE (ds_saliency_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsSaliencyPage, ds_saliency_page, DS, SALIENCY_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsSaliencyPage, ds_saliency_page, DS, SALIENCY_PAGE, DsPage)
 
 GtkWidget *ds_saliency_page_new (DsExperiment *experiment);
 

@@ -24,9 +24,8 @@
 
 struct _DsSamplesPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsTestOutputs *outputs;
 
   GArray *filtered[DS_N_SAMPLE_FILTERS]; /* of int: test indices per filter */
@@ -61,22 +60,7 @@ struct _DsSamplesPage
   GtkButton *temperature_button;
 };
 
-static void ds_samples_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsSamplesPage,
-                               ds_samples_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_samples_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsSamplesPage, ds_samples_page, DS_TYPE_PAGE)
 
 typedef struct
 {
@@ -405,7 +389,7 @@ static void
 update_detail (DsSamplesPage *self)
 {
   const DsTestResult *r = ds_test_outputs_get_result (self->outputs);
-  int index = ds_experiment_get_selected_sample (self->experiment);
+  int index = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *title = NULL;
   g_autofree char *caption = NULL;
@@ -449,7 +433,7 @@ update_detail (DsSamplesPage *self)
 static void
 sync_selection (DsSamplesPage *self)
 {
-  int index = ds_experiment_get_selected_sample (self->experiment);
+  int index = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
   guint position = ds_sample_list_find (self->list, index);
 
   self->syncing = TRUE;
@@ -470,7 +454,8 @@ selection_changed_cb (DsSamplesPage *self)
     return;
   item = gtk_single_selection_get_selected_item (self->selection);
   if (item != NULL)
-    ds_experiment_set_selected_sample (self->experiment, ds_sample_item_get_index (item));
+    ds_experiment_set_selected_sample (ds_page_get_experiment (DS_PAGE (self)),
+                                       ds_sample_item_get_index (item));
 }
 
 static void
@@ -501,7 +486,8 @@ refresh (DsSamplesPage *self)
 {
   const DsTestResult *r;
 
-  if (!ds_output_status_update (self->status, self->experiment, self->outputs))
+  if (!ds_output_status_update (self->status, ds_page_get_experiment (DS_PAGE (self)),
+                                self->outputs))
     {
       gtk_stack_set_visible_child_name (self->stack, "status");
       return;
@@ -520,33 +506,6 @@ refresh (DsSamplesPage *self)
   show_filter (self);
 }
 
-static void
-snapshot_changed_cb (DsSamplesPage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_samples_page_map (GtkWidget *widget)
-{
-  DsSamplesPage *self = DS_SAMPLES_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_samples_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-/* ---- DsPage -----------------------------------------------------------------------------------
- */
-
-static void
-ds_samples_page_iface_init (DsPageInterface *iface)
-{
-  /* A grid of samples is no figure: the defaults (nothing to export) hold. */
-}
-
 /* ---- GObject ----------------------------------------------------------------------------------
  */
 
@@ -559,23 +518,14 @@ ds_samples_page_new (DsExperiment *experiment)
 }
 
 static void
-ds_samples_page_constructed (GObject *object)
+ds_samples_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsSamplesPage *self = (DsSamplesPage *)object;
+  DsSamplesPage *self = DS_SAMPLES_PAGE (page);
 
-  G_OBJECT_CLASS (ds_samples_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  self->outputs = g_object_ref (ds_test_outputs_get (self->experiment));
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::data-loading", G_CALLBACK (refresh), self,
+  self->outputs = g_object_ref (ds_test_outputs_get (experiment));
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
+  g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (sync_selection), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::selected-sample", G_CALLBACK (sync_selection),
-                           self, G_CONNECT_SWAPPED);
   refresh (self);
 }
 
@@ -591,7 +541,6 @@ ds_samples_page_dispose (GObject *object)
   g_clear_pointer (&self->detail_scatter, cairo_surface_destroy);
   g_clear_pointer (&self->scatter_data, ds_data_unref);
   g_clear_object (&self->outputs);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_samples_page_parent_class)->dispose (object);
 }
@@ -608,64 +557,19 @@ ds_samples_page_finalize (GObject *object)
 }
 
 static void
-ds_samples_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsSamplesPage *self = DS_SAMPLES_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Samples"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-samples-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, FALSE);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_samples_page_set_property (GObject *object,
-                              guint prop_id,
-                              const GValue *value,
-                              GParamSpec *pspec)
-{
-  DsSamplesPage *self = DS_SAMPLES_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ds_samples_page_class_init (DsSamplesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_samples_page_constructed;
   object_class->dispose = ds_samples_page_dispose;
   object_class->finalize = ds_samples_page_finalize;
-  object_class->get_property = ds_samples_page_get_property;
-  object_class->set_property = ds_samples_page_set_property;
-  widget_class->map = ds_samples_page_map;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  /* A grid of samples is no figure: the defaults (nothing to export) hold. */
+  page_class->title = N_ ("Samples");
+  page_class->icon_name = "ds-samples-symbolic";
+  page_class->experiment_set = ds_samples_page_experiment_set;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_SAMPLES_PAGE (ds_samples_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsSamplesPage, ds_samples_page, DS, SAMPLES_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsSamplesPage, ds_samples_page, DS, SAMPLES_PAGE, DsPage)
 
 GtkWidget *ds_samples_page_new (DsExperiment *experiment);
 

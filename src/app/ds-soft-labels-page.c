@@ -34,9 +34,8 @@ enum
 
 struct _DsSoftLabelsPage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsTestOutputs *outputs;
   guint64 shown_serial;
   gconstpointer shown_result;
@@ -83,22 +82,7 @@ struct _DsSoftLabelsPage
   GtkGrid *distance_grid;
 };
 
-static void ds_soft_labels_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsSoftLabelsPage,
-                               ds_soft_labels_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_soft_labels_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsSoftLabelsPage, ds_soft_labels_page, DS_TYPE_PAGE)
 
 /* ---- buffers --------------------------------------------------------------------------------- */
 
@@ -141,7 +125,7 @@ current_result (DsSoftLabelsPage *self)
 static int
 current_sample (DsSoftLabelsPage *self, const DsTestResult *r)
 {
-  int index = ds_experiment_get_selected_sample (self->experiment);
+  int index = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
 
   return r != NULL && index >= 0 && index < r->n ? index : -1;
 }
@@ -480,10 +464,11 @@ refresh (DsSoftLabelsPage *self)
   const DsTestResult *r;
   gboolean current;
 
-  if (!ds_output_status_update (self->status, self->experiment, self->outputs))
+  if (!ds_output_status_update (self->status, ds_page_get_experiment (DS_PAGE (self)),
+                                self->outputs))
     {
       gtk_stack_set_visible_child_name (self->stack, "status");
-      g_object_notify (G_OBJECT (self), "can-export");
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   r = ds_test_outputs_get_result (self->outputs);
@@ -493,33 +478,16 @@ refresh (DsSoftLabelsPage *self)
   gtk_spinner_set_spinning (self->busy_spinner, !current);
   if (r->serial != self->shown_serial || (gconstpointer)r != self->shown_result)
     adopt_result (self, r);
-  g_object_notify (G_OBJECT (self), "can-export");
-}
-
-static void
-snapshot_changed_cb (DsSoftLabelsPage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_soft_labels_page_map (GtkWidget *widget)
-{
-  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_soft_labels_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- DsPage -----------------------------------------------------------------------------------
  */
 
 static DsFigureView *
-export_view (DsSoftLabelsPage *self)
+ds_soft_labels_page_get_export_view (DsPage *page)
 {
+  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
   DsFigureView *views[]
       = { self->labels_view, self->heat_views[0], self->heat_views[1], self->heat_views[2], NULL };
 
@@ -531,38 +499,9 @@ ds_soft_labels_page_can_export (DsPage *page)
 {
   DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
 
+  /* Not while a status page stands in for the figures. */
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "content") == 0
-         && export_view (self) != NULL;
-}
-
-static char *
-ds_soft_labels_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_SOFT_LABELS_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "soft-labels");
-}
-
-static gboolean
-ds_soft_labels_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_SOFT_LABELS_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There are no soft labels to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
-}
-
-static void
-ds_soft_labels_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_soft_labels_page_can_export;
-  iface->get_export_name = ds_soft_labels_page_get_export_name;
-  iface->export = ds_soft_labels_page_export;
+         && DS_PAGE_CLASS (ds_soft_labels_page_parent_class)->can_export (page);
 }
 
 /* ---- GObject ----------------------------------------------------------------------------------
@@ -579,11 +518,12 @@ ds_soft_labels_page_new (DsExperiment *experiment)
 static void
 setup_views (DsSoftLabelsPage *self)
 {
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
   static const char *const names[KD_N_MODELS]
       = { "class-similarity-teacher", "class-similarity-distilled", "class-similarity-baseline" };
 
   ds_figure_view_set_title (self->labels_view, _ ("Soft labels"));
-  ds_figure_view_set_experiment (self->labels_view, self->experiment);
+  ds_figure_view_set_experiment (self->labels_view, experiment);
   ds_figure_view_set_hover_func (self->labels_view, labels_hover, self, NULL);
   ds_analysis_page_track_view (self->labels_view, &self->current_view);
   for (int m = 0; m < KD_N_MODELS; m++)
@@ -596,7 +536,7 @@ setup_views (DsSoftLabelsPage *self)
       g_object_set_data (G_OBJECT (view), "ds-model", GINT_TO_POINTER (m));
       ds_figure_view_set_title (view, title);
       ds_figure_view_set_export_name (view, names[m]);
-      ds_figure_view_set_experiment (view, self->experiment);
+      ds_figure_view_set_experiment (view, experiment);
       ds_figure_view_set_hover_func (view, heat_hover, self, NULL);
       ds_analysis_page_track_view (view, &self->current_view);
       /* Room for the class names and the colour bar: side by side only when they fit. */
@@ -663,25 +603,16 @@ display_changed_cb (DsSoftLabelsPage *self)
 }
 
 static void
-ds_soft_labels_page_constructed (GObject *object)
+ds_soft_labels_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsSoftLabelsPage *self = (DsSoftLabelsPage *)object;
+  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
 
-  G_OBJECT_CLASS (ds_soft_labels_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  self->outputs = g_object_ref (ds_test_outputs_get (self->experiment));
-  ds_sample_row_set_experiment (self->sample_row, self->experiment);
+  self->outputs = g_object_ref (ds_test_outputs_get (experiment));
+  ds_sample_row_set_experiment (self->sample_row, experiment);
   setup_views (self);
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::data-loading", G_CALLBACK (refresh), self,
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
+  g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (update_labels), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::selected-sample", G_CALLBACK (update_labels),
-                           self, G_CONNECT_SWAPPED);
   refresh (self);
 }
 
@@ -702,51 +633,8 @@ ds_soft_labels_page_dispose (GObject *object)
   free_buffers (self);
   g_clear_pointer (&self->labels_title, g_free);
   g_clear_object (&self->outputs);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_soft_labels_page_parent_class)->dispose (object);
-}
-
-static void
-ds_soft_labels_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Soft Labels"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-soft-labels-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_soft_labels_page_set_property (GObject *object,
-                                  guint prop_id,
-                                  const GValue *value,
-                                  GParamSpec *pspec)
-{
-  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, DsSoftLabelsPage, name)
@@ -756,17 +644,16 @@ ds_soft_labels_page_class_init (DsSoftLabelsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_soft_labels_page_constructed;
   object_class->dispose = ds_soft_labels_page_dispose;
-  object_class->get_property = ds_soft_labels_page_get_property;
-  object_class->set_property = ds_soft_labels_page_set_property;
-  widget_class->map = ds_soft_labels_page_map;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Soft Labels");
+  page_class->icon_name = "ds-soft-labels-symbolic";
+  page_class->experiment_set = ds_soft_labels_page_experiment_set;
+  page_class->no_export_message = N_ ("There are no soft labels to export yet");
+  page_class->get_export_view = ds_soft_labels_page_get_export_view;
+  page_class->can_export = ds_soft_labels_page_can_export;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   g_type_ensure (DS_TYPE_FIGURE_VIEW);

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_SOFT_LABELS_PAGE (ds_soft_labels_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsSoftLabelsPage, ds_soft_labels_page, DS, SOFT_LABELS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsSoftLabelsPage, ds_soft_labels_page, DS, SOFT_LABELS_PAGE, DsPage)
 
 GtkWidget *ds_soft_labels_page_new (DsExperiment *experiment);
 

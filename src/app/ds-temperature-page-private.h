@@ -21,9 +21,8 @@ G_BEGIN_DECLS
 
 struct _DsTemperaturePage
 {
-  GtkWidget parent_instance;
+  DsPage parent_instance;
 
-  DsExperiment *experiment;
   DsTestOutputs *outputs;
   gconstpointer shown_result;
   gboolean form_initialised;

@@ -52,7 +52,7 @@ parse_list (const char *text, const char *what, double *values, int *n, GError *
 static gboolean
 read_grid (DsTemperaturePage *self, KdSweepConfig *cfg, GError **error)
 {
-  const KdTrainConfig *run = ds_experiment_get_run_config (self->experiment);
+  const KdTrainConfig *run = ds_experiment_get_run_config (ds_page_get_experiment (DS_PAGE (self)));
   double values[KD_SWEEP_MAX_VALUES];
   char message[256];
   int n;
@@ -112,7 +112,7 @@ can_sweep_now (DsTemperaturePage *self, GError **error)
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _ ("A sweep is already running"));
       return FALSE;
     }
-  if (ds_run_state_is_active (ds_experiment_get_state (self->experiment)))
+  if (ds_run_state_is_active (ds_experiment_get_state (ds_page_get_experiment (DS_PAGE (self)))))
     {
       g_set_error_literal (
           error, G_IO_ERROR, G_IO_ERROR_BUSY,
@@ -350,7 +350,8 @@ _ds_temperature_page_update_sweep_caption (DsTemperaturePage *self)
       res->n_done, res->n_runs, took, teacher);
   if (self->sweep_message != NULL)
     g_string_append_printf (text, " %s", self->sweep_message);
-  if (self->sweep_serial != ds_experiment_get_snapshot_serial (self->experiment))
+  if (self->sweep_serial
+      != ds_experiment_get_snapshot_serial (ds_page_get_experiment (DS_PAGE (self))))
     g_string_append_printf (text, " %s",
                             _ ("The teacher has changed since: these students were distilled "
                                "from an earlier one."));
@@ -365,7 +366,7 @@ show_sweep (DsTemperaturePage *self)
     {
       gtk_stack_set_visible_child_name (self->sweep_stack, "none");
       ds_figure_view_set_figure (self->sweep_view, FIG_KIND_LINES, NULL);
-      g_object_notify (G_OBJECT (self), "can-export");
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   build_lines (self);
@@ -373,7 +374,7 @@ show_sweep (DsTemperaturePage *self)
   _ds_temperature_page_update_sweep_caption (self);
   ds_figure_view_set_figure (self->sweep_view, FIG_KIND_LINES, &self->lines);
   gtk_stack_set_visible_child_name (self->sweep_stack, "results");
-  g_object_notify (G_OBJECT (self), "can-export");
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 char *
@@ -447,7 +448,7 @@ sweep_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   guint64 serial = GPOINTER_TO_SIZE (user_data);
 
   /* Disposed meanwhile: nothing to show it in. */
-  if (self->experiment == NULL)
+  if (ds_page_get_experiment (DS_PAGE (self)) == NULL)
     {
       g_clear_pointer (&res, kd_sweep_result_free);
       return;
@@ -473,6 +474,7 @@ sweep_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 gboolean
 ds_temperature_page_run_sweep (DsTemperaturePage *self, GError **error)
 {
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
   KdSweepConfig cfg;
   DsData *data;
   KdSnapshot *snapshot;
@@ -482,8 +484,8 @@ ds_temperature_page_run_sweep (DsTemperaturePage *self, GError **error)
   if (!can_sweep_now (self, error) || !read_grid (self, &cfg, error))
     return FALSE;
   /* The newest teacher, on the data it was trained on. */
-  data = ds_experiment_get_run_data (self->experiment);
-  snapshot = ds_experiment_get_snapshot (self->experiment);
+  data = ds_experiment_get_run_data (experiment);
+  snapshot = ds_experiment_get_snapshot (experiment);
   if (data == NULL || snapshot == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
@@ -497,7 +499,7 @@ ds_temperature_page_run_sweep (DsTemperaturePage *self, GError **error)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   ds_sweep_job_run_async (G_OBJECT (self), &cfg, data, snapshot, sweep_progress_cb,
                           self->sweep_cancellable, sweep_done_cb,
-                          GSIZE_TO_POINTER (ds_experiment_get_snapshot_serial (self->experiment)));
+                          GSIZE_TO_POINTER (ds_experiment_get_snapshot_serial (experiment)));
   _ds_temperature_page_update_form (self);
   return TRUE;
 }
@@ -547,7 +549,7 @@ _ds_temperature_page_state_changed (DsTemperaturePage *self)
 {
   /* Training and a sweep would fight over the same cores and the BLAS thread budget. */
   if (self->sweep_cancellable != NULL
-      && ds_experiment_get_state (self->experiment) == DS_RUN_STATE_RUNNING)
+      && ds_experiment_get_state (ds_page_get_experiment (DS_PAGE (self))) == DS_RUN_STATE_RUNNING)
     {
       g_free (self->sweep_message);
       self->sweep_message = g_strdup (_ ("Training started, so the sweep was stopped."));

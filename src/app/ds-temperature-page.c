@@ -14,22 +14,7 @@
 #include "ds-format.h"
 #include "ds-temperature-page-private.h"
 
-static void ds_temperature_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsTemperaturePage,
-                               ds_temperature_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_temperature_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsTemperaturePage, ds_temperature_page, DS_TYPE_PAGE)
 
 /* ---- the display sweep of one sample ------------------------------------------------------ */
 
@@ -73,7 +58,7 @@ static void
 update_display (DsTemperaturePage *self)
 {
   const DsTestResult *r = _ds_temperature_page_current_result (self);
-  int index = ds_experiment_get_selected_sample (self->experiment);
+  int index = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
   KdModelId m = selected_model (self);
   double entropy[N_T];
 
@@ -147,7 +132,7 @@ sample_hover (DsFigureView *view, double x, double y, gpointer user_data)
 {
   DsTemperaturePage *self = user_data;
   const DsTestResult *r = _ds_temperature_page_current_result (self);
-  int index = ds_experiment_get_selected_sample (self->experiment);
+  int index = ds_experiment_get_selected_sample (ds_page_get_experiment (DS_PAGE (self)));
   KdModelId m = selected_model (self);
   g_autofree float *p = NULL;
   g_autofree int *order = NULL;
@@ -182,7 +167,7 @@ sample_hover (DsFigureView *view, double x, double y, gpointer user_data)
 static void
 init_form (DsTemperaturePage *self)
 {
-  const KdTrainConfig *run = ds_experiment_get_run_config (self->experiment);
+  const KdTrainConfig *run = ds_experiment_get_run_config (ds_page_get_experiment (DS_PAGE (self)));
   char alpha[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (self->form_initialised)
@@ -214,10 +199,11 @@ refresh (DsTemperaturePage *self)
   const DsTestResult *r;
   gboolean current;
 
-  if (!ds_output_status_update (self->status, self->experiment, self->outputs))
+  if (!ds_output_status_update (self->status, ds_page_get_experiment (DS_PAGE (self)),
+                                self->outputs))
     {
       gtk_stack_set_visible_child_name (self->stack, "status");
-      g_object_notify (G_OBJECT (self), "can-export");
+      ds_page_notify_can_export (DS_PAGE (self));
       return;
     }
   r = ds_test_outputs_get_result (self->outputs);
@@ -228,33 +214,16 @@ refresh (DsTemperaturePage *self)
   if ((gconstpointer)r != self->shown_result)
     adopt_result (self, r);
   _ds_temperature_page_update_form (self);
-  g_object_notify (G_OBJECT (self), "can-export");
-}
-
-static void
-snapshot_changed_cb (DsTemperaturePage *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ds_test_outputs_update (self->outputs);
-  refresh (self);
-}
-
-static void
-ds_temperature_page_map (GtkWidget *widget)
-{
-  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ds_temperature_page_parent_class)->map (widget);
-  ds_test_outputs_update (self->outputs);
-  refresh (self);
+  ds_page_notify_can_export (DS_PAGE (self));
 }
 
 /* ---- DsPage ------------------------------------------------------------------------------------
  */
 
 static DsFigureView *
-export_view (DsTemperaturePage *self)
+ds_temperature_page_get_export_view (DsPage *page)
 {
+  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (page);
   DsFigureView *views[] = { self->sweep_view, self->sample_view, NULL };
 
   return ds_analysis_page_export_view (views, self->current_view);
@@ -265,38 +234,9 @@ ds_temperature_page_can_export (DsPage *page)
 {
   DsTemperaturePage *self = DS_TEMPERATURE_PAGE (page);
 
+  /* Not while a status page stands in for the figures. */
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "content") == 0
-         && export_view (self) != NULL;
-}
-
-static char *
-ds_temperature_page_get_export_name (DsPage *page)
-{
-  DsFigureView *view = export_view (DS_TEMPERATURE_PAGE (page));
-
-  return g_strdup (view ? ds_figure_view_get_export_name (view) : "temperature");
-}
-
-static gboolean
-ds_temperature_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
-{
-  DsFigureView *view = export_view (DS_TEMPERATURE_PAGE (page));
-
-  if (view == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _ ("There is no temperature figure to export yet"));
-      return FALSE;
-    }
-  return ds_figure_view_export (view, file, format, NULL, error);
-}
-
-static void
-ds_temperature_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_temperature_page_can_export;
-  iface->get_export_name = ds_temperature_page_get_export_name;
-  iface->export = ds_temperature_page_export;
+         && DS_PAGE_CLASS (ds_temperature_page_parent_class)->can_export (page);
 }
 
 /* ---- GObject --------------------------------------------------------------------------------- */
@@ -310,33 +250,24 @@ ds_temperature_page_new (DsExperiment *experiment)
 }
 
 static void
-ds_temperature_page_constructed (GObject *object)
+ds_temperature_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsTemperaturePage *self = (DsTemperaturePage *)object;
+  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (page);
 
-  G_OBJECT_CLASS (ds_temperature_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  self->outputs = g_object_ref (ds_test_outputs_get (self->experiment));
-  ds_sample_row_set_experiment (self->sample_row, self->experiment);
+  self->outputs = g_object_ref (ds_test_outputs_get (experiment));
+  ds_sample_row_set_experiment (self->sample_row, experiment);
   ds_figure_view_set_title (self->sample_view, _ ("Soft labels against temperature"));
   ds_figure_view_set_title (self->sweep_view, _ ("Training sweep over temperature"));
-  ds_figure_view_set_experiment (self->sample_view, self->experiment);
-  ds_figure_view_set_experiment (self->sweep_view, self->experiment);
+  ds_figure_view_set_experiment (self->sample_view, experiment);
+  ds_figure_view_set_experiment (self->sweep_view, experiment);
   ds_figure_view_set_hover_func (self->sample_view, sample_hover, self, NULL);
   ds_figure_view_set_hover_func (self->sweep_view, _ds_temperature_page_sweep_hover, self, NULL);
   ds_analysis_page_track_view (self->sample_view, &self->current_view);
   ds_analysis_page_track_view (self->sweep_view, &self->current_view);
-  g_signal_connect_object (self->outputs, "changed", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::run-data", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::data-loading", G_CALLBACK (refresh), self,
+  ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
+  g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (update_display), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::selected-sample", G_CALLBACK (update_display),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::state",
+  g_signal_connect_object (experiment, "notify::state",
                            G_CALLBACK (_ds_temperature_page_state_changed), self,
                            G_CONNECT_SWAPPED);
   refresh (self);
@@ -365,51 +296,8 @@ ds_temperature_page_dispose (GObject *object)
   g_clear_pointer (&self->class_names, g_free);
   g_clear_pointer (&self->sample_title, g_free);
   g_clear_object (&self->outputs);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_temperature_page_parent_class)->dispose (object);
-}
-
-static void
-ds_temperature_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Temperature"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-temperature-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_temperature_page_set_property (GObject *object,
-                                  guint prop_id,
-                                  const GValue *value,
-                                  GParamSpec *pspec)
-{
-  DsTemperaturePage *self = DS_TEMPERATURE_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, DsTemperaturePage, name)
@@ -419,17 +307,16 @@ ds_temperature_page_class_init (DsTemperaturePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_temperature_page_constructed;
   object_class->dispose = ds_temperature_page_dispose;
-  object_class->get_property = ds_temperature_page_get_property;
-  object_class->set_property = ds_temperature_page_set_property;
-  widget_class->map = ds_temperature_page_map;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Temperature");
+  page_class->icon_name = "ds-temperature-symbolic";
+  page_class->experiment_set = ds_temperature_page_experiment_set;
+  page_class->no_export_message = N_ ("There is no temperature figure to export yet");
+  page_class->get_export_view = ds_temperature_page_get_export_view;
+  page_class->can_export = ds_temperature_page_can_export;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   g_type_ensure (DS_TYPE_FIGURE_VIEW);

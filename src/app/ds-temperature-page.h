@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_TEMPERATURE_PAGE (ds_temperature_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsTemperaturePage, ds_temperature_page, DS, TEMPERATURE_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsTemperaturePage, ds_temperature_page, DS, TEMPERATURE_PAGE, DsPage)
 
 GtkWidget *ds_temperature_page_new (DsExperiment *experiment);
 

@@ -4,10 +4,11 @@
  * The Samples, Soft labels and Temperature pages (and any page that needs whole-test-set
  * outputs, such as metrics) share one DsTestOutputs per experiment: ds_test_outputs_get()
  * returns it, creating it on first use. A page that is shown calls ds_test_outputs_update()
- * (on map and on "snapshot-changed"); the outputs of that snapshot are then computed in a
- * DsAnalysis thread, cached by snapshot serial, and "changed" is emitted when they arrive or
- * when the busy state or the error changes. While training runs, a job in flight is never
- * cancelled by a newer snapshot (it would never finish); the newest snapshot is computed next.
+ * (on map and on "snapshot-changed": ds_page_follow_test_outputs() does both); the outputs of
+ * that snapshot are then computed in a DsAnalysis thread, cached by snapshot serial, and
+ * "changed" is emitted when they arrive or when the busy state or the error changes. While
+ * training runs, a job in flight is never cancelled by a newer snapshot (it would never
+ * finish); the newest snapshot is computed next.
  *
  * Everything here is main-thread only. The result is immutable and stays valid until the next
  * "changed".

@@ -30,9 +30,7 @@ enum
 
 struct _DsTrainingPage
 {
-  GtkWidget parent_instance;
-
-  DsExperiment *experiment;
+  DsPage parent_instance;
 
   /* Template children */
   AdwButtonContent *start_content;
@@ -51,22 +49,7 @@ struct _DsTrainingPage
   GtkLabel *cells[KD_N_MODELS][N_COLS];
 };
 
-static void ds_training_page_iface_init (DsPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (DsTrainingPage,
-                               ds_training_page,
-                               GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (DS_TYPE_PAGE, ds_training_page_iface_init))
-
-enum
-{
-  PROP_0,
-  PROP_EXPERIMENT,
-  PROP_TITLE,
-  PROP_ICON_NAME,
-  PROP_CAN_EXPORT,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (DsTrainingPage, ds_training_page, DS_TYPE_PAGE)
 
 /* ---- metrics table -------------------------------------------------------------------------- */
 
@@ -139,7 +122,7 @@ set_cell (DsTrainingPage *self, int m, int c, char *text)
 static void
 update_metrics (DsTrainingPage *self, KdSnapshot *snap)
 {
-  const KdTrainConfig *cfg = ds_experiment_get_run_config (self->experiment);
+  const KdTrainConfig *cfg = ds_experiment_get_run_config (ds_page_get_experiment (DS_PAGE (self)));
   const KdResults *r = snap->have_results ? &snap->results : NULL;
 
   for (int m = 0; m < KD_N_MODELS; m++)
@@ -207,7 +190,8 @@ status_text (DsTrainingPage *self, KdSnapshot *snap, DsRunState state)
       case DS_RUN_STATE_DIVERGED:
         return g_strdup_printf (_ ("Diverged at step %'ld"), p->step);
       case DS_RUN_STATE_FINISHED:
-        if (ds_experiment_get_eta (self->experiment) < 0.0 && p->elapsed == 0.0)
+        if (ds_experiment_get_eta (ds_page_get_experiment (DS_PAGE (self))) < 0.0
+            && p->elapsed == 0.0)
           return g_strdup_printf (_ ("Finished after %'ld steps (from the session file)"), p->step);
         return g_strdup_printf (_ ("Finished: %'ld steps in %s"), p->step, took);
       case DS_RUN_STATE_STOPPED:
@@ -225,7 +209,7 @@ update_progress (DsTrainingPage *self, KdSnapshot *snap, DsRunState state)
 {
   const KdProgress *p = &snap->progress;
   double fraction = p->total_steps > 0 ? (double)p->step / (double)p->total_steps : 0.0;
-  double eta = ds_experiment_get_eta (self->experiment);
+  double eta = ds_experiment_get_eta (ds_page_get_experiment (DS_PAGE (self)));
   g_autofree char *text = NULL;
 
   if (state == DS_RUN_STATE_FINISHED)
@@ -245,16 +229,17 @@ update_progress (DsTrainingPage *self, KdSnapshot *snap, DsRunState state)
 static void
 update_run (DsTrainingPage *self)
 {
-  KdSnapshot *snap = ds_experiment_get_snapshot (self->experiment);
-  DsRunState state = ds_experiment_get_state (self->experiment);
-  const char *message = ds_experiment_get_message (self->experiment);
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  KdSnapshot *snap = ds_experiment_get_snapshot (experiment);
+  DsRunState state = ds_experiment_get_state (experiment);
+  const char *message = ds_experiment_get_message (experiment);
   gboolean resume = state == DS_RUN_STATE_PAUSED || state == DS_RUN_STATE_DIVERGED;
 
   adw_button_content_set_label (self->start_content, resume ? _ ("_Resume") : _ ("_Start"));
   gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
   gtk_label_set_text (self->message_label, message ? message : "");
   gtk_revealer_set_reveal_child (self->outdated_revealer,
-                                 ds_experiment_get_run_outdated (self->experiment)
+                                 ds_experiment_get_run_outdated (experiment)
                                      && !ds_run_state_is_active (state));
 
   /* Nothing to plot or measure before the first snapshot. */
@@ -284,10 +269,11 @@ snapshot_changed_cb (DsTrainingPage *self)
 {
   gboolean could = ds_page_can_export (DS_PAGE (self));
 
-  ds_training_curves_set_snapshot (self->curves, ds_experiment_get_snapshot (self->experiment));
+  ds_training_curves_set_snapshot (
+      self->curves, ds_experiment_get_snapshot (ds_page_get_experiment (DS_PAGE (self))));
   update_run (self);
   if (could != ds_page_can_export (DS_PAGE (self)))
-    g_object_notify (G_OBJECT (self), "can-export");
+    ds_page_notify_can_export (DS_PAGE (self));
 }
 
 static void
@@ -304,8 +290,7 @@ axis_toggled_cb (DsTrainingPage *self)
 static gboolean
 ds_training_page_can_export (DsPage *page)
 {
-  DsTrainingPage *self = DS_TRAINING_PAGE (page);
-  KdSnapshot *snap = ds_experiment_get_snapshot (self->experiment);
+  KdSnapshot *snap = ds_experiment_get_snapshot (ds_page_get_experiment (page));
 
   return snap != NULL && snap->history.n > 0;
 }
@@ -323,11 +308,11 @@ export_figure (DsTrainingPage *self,
                const FigTrainingData *data,
                GError **error)
 {
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
   g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autofree char *style_name = g_settings_get_string (settings, "export-style");
-  g_autofree char *config
-      = kd_train_config_to_json (ds_experiment_get_run_config (self->experiment));
-  const char *spec = ds_experiment_get_run_data_spec (self->experiment);
+  g_autofree char *config = kd_train_config_to_json (ds_experiment_get_run_config (experiment));
+  const char *spec = ds_experiment_get_run_data_spec (experiment);
   double dpi = g_settings_get_int (settings, "export-dpi");
   int width = gtk_widget_get_width (GTK_WIDGET (self->curves));
   int height = gtk_widget_get_height (GTK_WIDGET (self->curves));
@@ -357,7 +342,7 @@ static gboolean
 ds_training_page_export (DsPage *page, GFile *file, DsExportFormat format, GError **error)
 {
   DsTrainingPage *self = DS_TRAINING_PAGE (page);
-  KdSnapshot *snap = ds_experiment_get_snapshot (self->experiment);
+  KdSnapshot *snap = ds_experiment_get_snapshot (ds_page_get_experiment (page));
   g_autofree char *path = g_file_get_path (file);
   FigTrainingData data = { 0 };
 
@@ -384,14 +369,6 @@ ds_training_page_export (DsPage *page, GFile *file, DsExportFormat format, GErro
                         &data, error);
 }
 
-static void
-ds_training_page_iface_init (DsPageInterface *iface)
-{
-  iface->can_export = ds_training_page_can_export;
-  iface->get_export_name = ds_training_page_get_export_name;
-  iface->export = ds_training_page_export;
-}
-
 /* ---- GObject ------------------------------------------------------------------------------------
  */
 
@@ -404,18 +381,15 @@ ds_training_page_new (DsExperiment *experiment)
 }
 
 static void
-ds_training_page_constructed (GObject *object)
+ds_training_page_experiment_set (DsPage *page, DsExperiment *experiment)
 {
-  DsTrainingPage *self = (DsTrainingPage *)object;
+  DsTrainingPage *self = DS_TRAINING_PAGE (page);
 
-  G_OBJECT_CLASS (ds_training_page_parent_class)->constructed (object);
-
-  g_assert (self->experiment != NULL);
-  g_signal_connect_object (self->experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::state", G_CALLBACK (update_run), self,
+  g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (snapshot_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->experiment, "notify::run-outdated", G_CALLBACK (update_run), self,
+  g_signal_connect_object (experiment, "notify::state", G_CALLBACK (update_run), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::run-outdated", G_CALLBACK (update_run), self,
                            G_CONNECT_SWAPPED);
   snapshot_changed_cb (self);
 }
@@ -430,51 +404,8 @@ ds_training_page_dispose (GObject *object)
   /* Children the template does not bind. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  g_clear_object (&self->experiment);
 
   G_OBJECT_CLASS (ds_training_page_parent_class)->dispose (object);
-}
-
-static void
-ds_training_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  DsTrainingPage *self = DS_TRAINING_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        g_value_set_object (value, self->experiment);
-        break;
-      case PROP_TITLE:
-        g_value_set_string (value, _ ("Training"));
-        break;
-      case PROP_ICON_NAME:
-        g_value_set_string (value, "ds-training-symbolic");
-        break;
-      case PROP_CAN_EXPORT:
-        g_value_set_boolean (value, ds_page_can_export (DS_PAGE (self)));
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ds_training_page_set_property (GObject *object,
-                               guint prop_id,
-                               const GValue *value,
-                               GParamSpec *pspec)
-{
-  DsTrainingPage *self = DS_TRAINING_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_EXPERIMENT:
-        self->experiment = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -482,16 +413,16 @@ ds_training_page_class_init (DsTrainingPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DsPageClass *page_class = DS_PAGE_CLASS (klass);
 
-  object_class->constructed = ds_training_page_constructed;
   object_class->dispose = ds_training_page_dispose;
-  object_class->get_property = ds_training_page_get_property;
-  object_class->set_property = ds_training_page_set_property;
 
-  g_object_class_override_property (object_class, PROP_EXPERIMENT, "experiment");
-  g_object_class_override_property (object_class, PROP_TITLE, "title");
-  g_object_class_override_property (object_class, PROP_ICON_NAME, "icon-name");
-  g_object_class_override_property (object_class, PROP_CAN_EXPORT, "can-export");
+  page_class->title = N_ ("Training");
+  page_class->icon_name = "ds-training-symbolic";
+  page_class->experiment_set = ds_training_page_experiment_set;
+  page_class->can_export = ds_training_page_can_export;
+  page_class->get_export_name = ds_training_page_get_export_name;
+  page_class->export = ds_training_page_export;
 
   g_type_ensure (DS_TYPE_TRAINING_CURVES);
   gtk_widget_class_set_template_from_resource (widget_class,

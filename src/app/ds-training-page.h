@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 #define DS_TYPE_TRAINING_PAGE (ds_training_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (DsTrainingPage, ds_training_page, DS, TRAINING_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (DsTrainingPage, ds_training_page, DS, TRAINING_PAGE, DsPage)
 
 GtkWidget *ds_training_page_new (DsExperiment *experiment);
 

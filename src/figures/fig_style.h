@@ -110,6 +110,8 @@ FigSeriesLook fig_style_model_look (const FigStyle *style, FigModel model);
  * its ten colours the colours repeat with a dashed line and another marker. */
 FigSeriesLook fig_style_class_look (const FigStyle *style, int index);
 const char *fig_model_name (FigModel model);
+/* "Distilled" for "Distilled student", for panels too narrow for the full name; translated. */
+const char *fig_model_short_name (FigModel model);
 
 /* Relative luminance (WCAG), to pick black or white text over a colour. */
 double fig_rgba_luminance (FigRGBA c);

@@ -188,7 +188,8 @@ column_init (Column *col, const FigActivationModel *m, FigRect r)
 
 /* ---- drawing ------------------------------------------------------------------------------- */
 
-/* The layer's shape, with its range when `range`. */
+/* The layer's shape, with its range when `range`; a dead layer says so, rather than showing a
+ * made-up range. */
 static void
 format_info (const Slot *s, bool range, char *buf, size_t len)
 {
@@ -204,7 +205,7 @@ format_info (const Slot *s, bool range, char *buf, size_t len)
   fig_format_number (s->hi, 2, hi, sizeof hi);
   if (!range)
     g_snprintf (buf, len, "%s", shape);
-  else if (s->constant) /* a dead layer says so, rather than showing a made-up range */
+  else if (s->constant)
     /* Translators: a layer's shape, then the one value every activation of the layer has */
     g_snprintf (buf, len, FIG_ ("%s  ·  all %s"), shape, lo);
   else

@@ -169,8 +169,8 @@ render_vector (FigFormat format,
   cairo_surface_finish (surface);
   if (ok && cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, /* Translators: the first %s is "SVG" or
-                                                          "PDF", the second cairo's reason */
+      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER,
+                   /* Translators: the first %s is "SVG" or "PDF", the second cairo's reason */
                    FIG_ ("Cannot finish the %s file: %s"), format == FIG_FORMAT_SVG ? "SVG" : "PDF",
                    cairo_status_to_string (cairo_surface_status (surface)));
       ok = FALSE;

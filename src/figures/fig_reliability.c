@@ -158,10 +158,11 @@ draw_counts (FigCanvas *c, Column *col)
     }
   cairo_fill (c->cr);
   fig_panel_draw_axes (p, c);
-  /* Confidence piles up at the right, so the top left stays free for the panel's name. */
   /* Translators: the name of the panel of bin counts, as percentages of all samples */
   /* xgettext:no-c-format */
-  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, FIG_ ("% of samples"),
+  const char *name = FIG_ ("% of samples");
+  /* Confidence piles up at the right, so the top left stays free for the panel's name. */
+  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, name,
                  p->area.x + fig_pt (c, c->style->pad), p->area.y, 0, 0);
 }
 

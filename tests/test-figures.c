@@ -8,10 +8,15 @@
  * DS_REGENERATE_GOLDEN=1 to rewrite them after an intended change, and look at them.
  * DS_FIGURE_GALLERY=<dir> writes every figure in every theme, at 300 dpi and as PDF, for
  * looking at. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <libintl.h>
+#include <locale.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -972,6 +977,15 @@ render_case (const Case *c, const FigStyle *style, int w, int h, double dpi)
   return s;
 }
 
+static const Case *
+find_case (const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (strcmp (cases[i].name, name) == 0)
+      return &cases[i];
+  g_error ("no case %s", name);
+}
+
 static char *
 golden_path (const char *name)
 {
@@ -1895,6 +1909,87 @@ test_sheet_pdf (void)
   remove_dir (dir);
 }
 
+/* ---- translations ------------------------------------------------------------------------- */
+
+/* Switches the process to Simplified Chinese from this build's own catalogue. C.UTF-8 with
+ * LANGUAGE=zh_CN needs no generated zh_CN locale: glibc honours LANGUAGE in every locale but
+ * "C" itself. FALSE, and the test skipped, when the catalogue was not built. */
+static gboolean
+use_chinese (void)
+{
+  g_autofree char *mo
+      = g_build_filename (TEST_LOCALEDIR, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *msg = g_strdup_printf ("no compiled catalogue %s (gettext missing?)", mo);
+      g_test_skip (msg);
+      return FALSE;
+    }
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  return TRUE;
+}
+
+/* Back to the C locale of every other test, whose figures the golden images show. LANGUAGE
+ * may stay: glibc ignores it in "C" (and unsetting it with threads about is not safe). */
+static void
+use_english (void)
+{
+  setlocale (LC_ALL, "C");
+}
+
+/* Text drawn inside figures follows the catalogue: the model names, and the axis titles and
+ * legend of an exported training figure, read back from the PDF's text. */
+static void
+test_i18n_chinese (void)
+{
+  if (!use_chinese ())
+    return;
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_TEACHER), ==, "教师");
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_STUDENT), ==, "蒸馏学生");
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_BASELINE), ==, "基线学生");
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "training.pdf", NULL);
+  export_case (path, FIG_FORMAT_PDF, find_case ("training-epochs"), 640, 400, 96);
+  g_autofree char *text = NULL;
+  int status = -1;
+  if (run_tool ((const char *[]){ "pdftotext", "-enc", "UTF-8", path, "-", NULL }, &text, &status))
+    {
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      static const char *const expected[]
+          = { "轮次", "训练损失", "测试准确率", "教师", "蒸馏学生", "基线学生" };
+      for (size_t i = 0; i < G_N_ELEMENTS (expected); i++)
+        if (!strstr (text, expected[i]))
+          g_error ("“%s” is not in the figure's text:\n%s", expected[i], text);
+      g_assert_null (strstr (text, "Epoch"));
+    }
+  remove_dir (dir);
+  use_english ();
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_TEACHER), ==, "Teacher");
+}
+
+/* The figures' font family has Chinese glyphs (a CJK fallback after the Latin font), so
+ * translated labels never come out as boxes. */
+static void
+test_i18n_cjk_glyphs (void)
+{
+  const FigStyle *style = fig_style_get (FIG_THEME_LIGHT);
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (map);
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_from_string (style->font_family);
+  pango_font_description_set_size (font, (int)(style->label_size * PANGO_SCALE));
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, "教师 蒸馏学生 基线学生 · 轮次 · 测试准确率（%） · 熵（奈特）",
+                         -1);
+  g_assert_cmpint (pango_layout_get_unknown_glyphs_count (layout), ==, 0);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  g_object_unref (context);
+}
+
 /* ---- gallery ------------------------------------------------------------------------------ */
 
 static void
@@ -1965,6 +2060,8 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/analysis/csv", test_analysis_csv);
   g_test_add_func ("/figures/analysis/dots-fast-path", test_dots_fast_path);
   g_test_add_func ("/figures/analysis/sheet-pdf", test_sheet_pdf);
+  g_test_add_func ("/figures/i18n/chinese", test_i18n_chinese);
+  g_test_add_func ("/figures/i18n/cjk-glyphs", test_i18n_cjk_glyphs);
   g_test_add_func ("/figures/gallery", test_gallery);
   return g_test_run ();
 }

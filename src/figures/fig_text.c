@@ -2,7 +2,6 @@
 #include <math.h>
 
 #include "fig_canvas.h"
-
 #include "fig_i18n.h"
 
 static double

@@ -7,7 +7,7 @@
  * FreeType or pixman builds; a moved label or line changes far more pixels). Run with
  * DS_REGENERATE_GOLDEN=1 to rewrite them after an intended change, and look at them.
  * DS_FIGURE_GALLERY=<dir> writes every figure in every theme, at 300 dpi and as PDF, for
- * looking at. */
+ * looking at; add DS_FIGURE_GALLERY_LANGUAGE=zh_CN for them in Chinese. */
 #include "config.h"
 
 #include <errno.h>
@@ -1911,14 +1911,14 @@ test_sheet_pdf (void)
 
 /* ---- translations ------------------------------------------------------------------------- */
 
-/* Switches the process to Simplified Chinese from this build's own catalogue. C.UTF-8 with
- * LANGUAGE=zh_CN needs no generated zh_CN locale: glibc honours LANGUAGE in every locale but
- * "C" itself. FALSE, and the test skipped, when the catalogue was not built. */
+/* Switches the process to a language (such as "zh_CN") from this build's own catalogue.
+ * C.UTF-8 with LANGUAGE needs no generated locale for it: glibc honours LANGUAGE in every
+ * locale but "C" itself. FALSE, and the test skipped, when the catalogue was not built. */
 static gboolean
-use_chinese (void)
+use_language (const char *language)
 {
   g_autofree char *mo
-      = g_build_filename (TEST_LOCALEDIR, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+      = g_build_filename (TEST_LOCALEDIR, language, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
     {
       g_autofree char *msg = g_strdup_printf ("no compiled catalogue %s (gettext missing?)", mo);
@@ -1926,7 +1926,7 @@ use_chinese (void)
       return FALSE;
     }
   g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_setenv ("LANGUAGE", language, TRUE);
   bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   return TRUE;
@@ -1945,7 +1945,7 @@ use_english (void)
 static void
 test_i18n_chinese (void)
 {
-  if (!use_chinese ())
+  if (!use_language ("zh_CN"))
     return;
   g_assert_cmpstr (fig_model_name (FIG_MODEL_TEACHER), ==, "教师");
   g_assert_cmpstr (fig_model_name (FIG_MODEL_STUDENT), ==, "蒸馏学生");
@@ -2016,6 +2016,10 @@ test_gallery (void)
       g_test_skip ("set DS_FIGURE_GALLERY=<dir> to write every figure for inspection");
       return;
     }
+  /* DS_FIGURE_GALLERY_LANGUAGE=zh_CN: the figures in that language, to look at translations. */
+  const char *language = g_getenv ("DS_FIGURE_GALLERY_LANGUAGE");
+  if (language && !use_language (language))
+    return;
   g_mkdir_with_parents (dir, 0755);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -2028,6 +2032,7 @@ test_gallery (void)
       gallery_one (dir, c, FIG_THEME_LIGHT, 2000 * f, 1250 * f, 300, "300dpi");
       gallery_one (dir, c, FIG_THEME_LIGHT, 420 * f, 560 * f, 96, "tall");
     }
+  use_english ();
 }
 
 int

@@ -395,8 +395,11 @@ draw_caption (FigCanvas *c, FigRect r, int index, const char *caption)
   return (FigRect){ r.x, r.y + h, r.w, fmax (r.h - h, 1) };
 }
 
+static void append_field (GString *s, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* One field of the sheet's subtitle, after a separator unless it is the first. */
-static void G_GNUC_PRINTF (2, 3) append_field (GString *s, const char *format, ...)
+static void
+append_field (GString *s, const char *format, ...)
 {
   va_list args;
   if (s->len)

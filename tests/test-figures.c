@@ -7,11 +7,16 @@
  * FreeType or pixman builds; a moved label or line changes far more pixels). Run with
  * DS_REGENERATE_GOLDEN=1 to rewrite them after an intended change, and look at them.
  * DS_FIGURE_GALLERY=<dir> writes every figure in every theme, at 300 dpi and as PDF, for
- * looking at. */
+ * looking at; add DS_FIGURE_GALLERY_LANGUAGE=zh_CN for them in Chinese. */
+#include "config.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <libintl.h>
+#include <locale.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -771,164 +776,62 @@ case_height (const Case *c)
   return c->height > 0 ? c->height : GOLDEN_H;
 }
 
-static const void *
-case_training (void)
-{
-  return fixture_training (FIG_TRAINING_X_STEP);
-}
-static const void *
-case_training_epochs (void)
-{
-  return fixture_training (FIG_TRAINING_X_EPOCH);
-}
-static const void *
-case_soft (void)
-{
-  return fixture_softlabels (false);
-}
-static const void *
-case_soft_zh (void)
-{
-  return fixture_softlabels (true);
-}
-static const void *
-case_temperature (void)
-{
-  return fixture_temperature ();
-}
-static const void *
-case_similarity (void)
-{
-  return fixture_similarity ();
-}
-static const void *
-case_confusion (void)
-{
-  return fixture_confusion ();
-}
-static const void *
-case_difference (void)
-{
-  return fixture_difference ();
-}
-static const void *
-case_reliability (void)
-{
-  return fixture_reliability (3);
-}
-static const void *
-case_reliability_one (void)
-{
-  return fixture_reliability (1);
-}
-static const void *
-case_lines (void)
-{
-  return fixture_lines (1);
-}
-static const void *
-case_sweep (void)
-{
-  return fixture_lines (3);
-}
-static const void *
-case_saliency (void)
-{
-  return fixture_saliency (FIG_SALIENCY_HEATMAP, false);
-}
-static const void *
-case_saliency_overlay (void)
-{
-  return fixture_saliency (FIG_SALIENCY_OVERLAY, true);
-}
-static const void *
-case_agreement (void)
-{
-  return fixture_agreement ();
-}
-static const void *
-case_sanity (void)
-{
-  return fixture_sanity ();
-}
-static const void *
-case_activations (void)
-{
-  return fixture_activations ();
-}
-static const void *
-case_pca (void)
-{
-  return fixture_pca ();
-}
-static const void *
-case_boundary (void)
-{
-  return fixture_boundary ();
-}
-static const void *
-case_cka (void)
-{
-  return fixture_cka ();
-}
-static const void *
-case_sheet (void)
-{
-  return fixture_sheet (false);
-}
+/* Each case's data, made when the case runs: fixtures refill shared static storage, so two
+ * cases of one fixture (training by step and by epoch, say) cannot both be made up front. */
+#define CASE_DATA(fn, fixture)                                                                     \
+  static const void *fn (void)                                                                     \
+  {                                                                                                \
+    return (fixture);                                                                              \
+  }
+
+CASE_DATA (case_training, fixture_training (FIG_TRAINING_X_STEP))
+CASE_DATA (case_training_epochs, fixture_training (FIG_TRAINING_X_EPOCH))
+CASE_DATA (case_soft, fixture_softlabels (false))
+CASE_DATA (case_soft_zh, fixture_softlabels (true))
+CASE_DATA (case_temperature, fixture_temperature ())
+CASE_DATA (case_similarity, fixture_similarity ())
+CASE_DATA (case_confusion, fixture_confusion ())
+CASE_DATA (case_difference, fixture_difference ())
+CASE_DATA (case_reliability, fixture_reliability (3))
+CASE_DATA (case_reliability_one, fixture_reliability (1))
+CASE_DATA (case_lines, fixture_lines (1))
+CASE_DATA (case_sweep, fixture_lines (3))
+CASE_DATA (case_saliency, fixture_saliency (FIG_SALIENCY_HEATMAP, false))
+CASE_DATA (case_saliency_overlay, fixture_saliency (FIG_SALIENCY_OVERLAY, true))
+CASE_DATA (case_agreement, fixture_agreement ())
+CASE_DATA (case_sanity, fixture_sanity ())
+CASE_DATA (case_activations, fixture_activations ())
+CASE_DATA (case_pca, fixture_pca ())
+CASE_DATA (case_boundary, fixture_boundary ())
+CASE_DATA (case_cka, fixture_cka ())
+CASE_DATA (case_sheet, fixture_sheet (false))
+CASE_DATA (case_empty, NULL)
+
 /* Degenerate data for the analysis painters: each must say "no data", not draw a broken plot. */
-static const void *
-case_empty_saliency (void)
-{
-  static FigSaliencyRow rows[1] = { { "Gradient", { NULL, NULL, NULL } } };
-  static FigSaliencyData d = { .c = 1, .h = SAL, .w = SAL, .n_rows = 1, .rows = rows };
-  return &d;
-}
-static const void *
-case_empty_agreement (void)
-{
-  static const double nan_scores[2] = { NAN, NAN };
-  static FigAgreementMethod methods[1] = { { "Gradient", 2, nan_scores, nan_scores } };
-  static FigAgreementData d = { 1, methods, NULL, NULL };
-  return &d;
-}
-static const void *
-case_empty_sanity (void)
-{
-  static FigSanityLine lines[1] = { { "Gradient", -1, NULL, NULL } };
-  static FigSanityData d = { 1, NULL, 1, lines, NULL, NULL };
-  return &d;
-}
-static const void *
-case_empty_activations (void)
-{
-  static FigActivationLayer layers[1] = { { "conv1", 8, 0, 0, NULL } };
-  static FigActivationsData d
-      = { .n_models = 1, .models = { { FIG_MODEL_TEACHER, NULL, 1, layers } } };
-  return &d;
-}
-static const void *
-case_empty_pca (void)
-{
-  static FigPcaData d = { .n_panels = 1, .panels = { { FIG_MODEL_TEACHER, NULL, NULL, 0, NULL } } };
-  return &d;
-}
-static const void *
-case_empty_boundary (void)
-{
-  static FigBoundaryData d = { .n_panels = 1, .res = 0, .n_classes = 3, .xmax = 1, .ymax = 1 };
-  return &d;
-}
-static const void *
-case_empty_sheet (void)
-{
-  return fixture_sheet (true);
-}
-static const void *
-case_empty (void)
-{
-  return NULL;
-}
+static FigSaliencyRow empty_saliency_rows[1] = { { "Gradient", { NULL, NULL, NULL } } };
+static const double empty_nan_scores[2] = { NAN, NAN };
+static FigAgreementMethod empty_agreement_methods[1]
+    = { { "Gradient", 2, empty_nan_scores, empty_nan_scores } };
+static FigSanityLine empty_sanity_lines[1] = { { "Gradient", -1, NULL, NULL } };
+static FigActivationLayer empty_activation_layers[1] = { { "conv1", 8, 0, 0, NULL } };
+static const FigSaliencyData empty_saliency
+    = { .c = 1, .h = SAL, .w = SAL, .n_rows = 1, .rows = empty_saliency_rows };
+static const FigAgreementData empty_agreement = { 1, empty_agreement_methods, NULL, NULL };
+static const FigSanityData empty_sanity = { 1, NULL, 1, empty_sanity_lines, NULL, NULL };
+static const FigActivationsData empty_activations
+    = { .n_models = 1, .models = { { FIG_MODEL_TEACHER, NULL, 1, empty_activation_layers } } };
+static const FigPcaData empty_pca
+    = { .n_panels = 1, .panels = { { FIG_MODEL_TEACHER, NULL, NULL, 0, NULL } } };
+static const FigBoundaryData empty_boundary
+    = { .n_panels = 1, .res = 0, .n_classes = 3, .xmax = 1, .ymax = 1 };
+
+CASE_DATA (case_empty_saliency, &empty_saliency)
+CASE_DATA (case_empty_agreement, &empty_agreement)
+CASE_DATA (case_empty_sanity, &empty_sanity)
+CASE_DATA (case_empty_activations, &empty_activations)
+CASE_DATA (case_empty_pca, &empty_pca)
+CASE_DATA (case_empty_boundary, &empty_boundary)
+CASE_DATA (case_empty_sheet, fixture_sheet (true))
 
 static const Case cases[] = {
   { "training", FIG_KIND_TRAINING, case_training },
@@ -970,6 +873,15 @@ render_case (const Case *c, const FigStyle *style, int w, int h, double dpi)
       = fig_render_image (fig_registry_get (c->kind)->paint, c->data (), style, w, h, dpi, &error);
   g_assert_no_error (error);
   return s;
+}
+
+static const Case *
+find_case (const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (strcmp (cases[i].name, name) == 0)
+      return &cases[i];
+  g_error ("no case %s", name);
 }
 
 static char *
@@ -1362,7 +1274,7 @@ test_export_png (void)
 {
   g_autofree char *dir = tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "training.png", NULL);
-  export_case (path, FIG_FORMAT_PNG, &cases[0], 2000, 1250, 300);
+  export_case (path, FIG_FORMAT_PNG, find_case ("training"), 2000, 1250, 300);
   guint32 ppm = 0;
   guint8 unit = 0;
   g_autoptr (GHashTable) text = png_chunks (path, &ppm, &unit);
@@ -1399,7 +1311,7 @@ test_export_png_alpha (void)
   for (int i = 0; i < 2; i++)
     {
       g_autoptr (GError) error = NULL;
-      cairo_surface_t *img = render_case (&cases[2], styles[i], 320, 200, 96);
+      cairo_surface_t *img = render_case (find_case ("soft-labels"), styles[i], 320, 200, 96);
       g_autoptr (GBytes) png = fig_png_encode (img, 96, NULL, NULL, 0, &error);
       g_assert_no_error (error);
       const guint8 *bytes = g_bytes_get_data (png, NULL);
@@ -1414,7 +1326,7 @@ test_export_svg (void)
   g_autofree char *dir = tmp_dir ();
   g_autofree char *svg = g_build_filename (dir, "soft.svg", NULL);
   g_autofree char *png = g_build_filename (dir, "soft-rsvg.png", NULL);
-  export_case (svg, FIG_FORMAT_SVG, &cases[3], 640, 400, 96);
+  export_case (svg, FIG_FORMAT_SVG, find_case ("soft-labels-zh"), 640, 400, 96);
   g_autofree char *head = NULL;
   g_assert_true (g_file_get_contents (svg, &head, NULL, NULL));
   g_assert_nonnull (strstr (head, "width=\"480pt\""));
@@ -1431,7 +1343,8 @@ test_export_svg (void)
   cairo_surface_t *img = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_image_surface_get_width (img), ==, 640);
   g_assert_cmpint (cairo_image_surface_get_height (img), ==, 400);
-  cairo_surface_t *direct = render_case (&cases[3], fig_style_get (FIG_THEME_LIGHT), 640, 400, 96);
+  cairo_surface_t *direct
+      = render_case (find_case ("soft-labels-zh"), fig_style_get (FIG_THEME_LIGHT), 640, 400, 96);
   g_assert_cmpfloat (share_within (img, direct, 64), >, 0.97);
   cairo_surface_destroy (direct);
   cairo_surface_destroy (img);
@@ -1445,17 +1358,21 @@ test_export_pdf_pages (void)
   g_autofree char *path = g_build_filename (dir, "all.pdf", NULL);
   /* One page per painter; their fixtures live in separate static storage, so all stay valid
    * together. */
-  const Case *picks[] = { &cases[0], &cases[2], &cases[4], &cases[5], &cases[8], &cases[11] };
+  static const char *const picks[]
+      = { "training", "soft-labels", "temperature", "similarity", "reliability", "lines-sweep" };
   FigPage pages[G_N_ELEMENTS (picks)];
   for (size_t i = 0; i < G_N_ELEMENTS (picks); i++)
-    pages[i] = (FigPage){ fig_registry_get (picks[i]->kind)->paint, picks[i]->data () };
+    {
+      const Case *c = find_case (picks[i]);
+      pages[i] = (FigPage){ fig_registry_get (c->kind)->paint, c->data () };
+    }
   FigExportOptions o;
   fig_export_options_init (&o);
   o.metadata = provenance;
   o.n_metadata = 2;
   g_autoptr (GError) error = NULL;
-  g_assert_true (
-      fig_export_pdf_pages (path, &o, pages, 6, fig_style_get (FIG_THEME_LIGHT), &error));
+  g_assert_true (fig_export_pdf_pages (path, &o, pages, G_N_ELEMENTS (pages),
+                                       fig_style_get (FIG_THEME_LIGHT), &error));
   g_assert_no_error (error);
   g_autofree char *out = NULL;
   int status = -1;
@@ -1660,6 +1577,26 @@ test_registry (void)
   g_assert_false (fig_format_from_path ("a/b.jpg", &f));
 }
 
+/* The painter draws something on a 200 x 100 canvas: its message at least, some pixels that
+ * differ from the background. */
+static bool
+draws_something (FigKind kind, const void *data, const FigStyle *style)
+{
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *s
+      = fig_render_image (fig_registry_get (kind)->paint, data, style, 200, 100, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_t *bg = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (bg);
+  cairo_set_source_rgb (cr, style->background.r, style->background.g, style->background.b);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  bool drawn = share_within (s, bg, 0) < 0.99;
+  cairo_surface_destroy (bg);
+  cairo_surface_destroy (s);
+  return drawn;
+}
+
 /* Every painter survives missing and degenerate data and says so on the canvas. */
 static void
 test_empty (void)
@@ -1675,22 +1612,10 @@ test_empty (void)
   const void *empty[FIG_N_KINDS] = { &training, &soft, &temp, &heat, &rel, &lines };
   const FigStyle *style = fig_style_get (FIG_THEME_DARK);
   for (int k = 0; k < FIG_N_KINDS; k++)
-    for (int pass = 0; pass < 2; pass++)
-      {
-        g_autoptr (GError) error = NULL;
-        cairo_surface_t *s = fig_render_image (fig_registry_get (k)->paint, pass ? empty[k] : NULL,
-                                               style, 200, 100, 96, &error);
-        g_assert_no_error (error);
-        /* The message is drawn: some pixels differ from the background. */
-        cairo_surface_t *bg = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
-        cairo_t *cr = cairo_create (bg);
-        cairo_set_source_rgb (cr, style->background.r, style->background.g, style->background.b);
-        cairo_paint (cr);
-        cairo_destroy (cr);
-        g_assert_cmpfloat (share_within (s, bg, 0), <, 0.99);
-        cairo_surface_destroy (bg);
-        cairo_surface_destroy (s);
-      }
+    {
+      g_assert_true (draws_something (k, NULL, style));
+      g_assert_true (draws_something (k, empty[k], style));
+    }
 }
 
 static cairo_surface_t *
@@ -1733,59 +1658,39 @@ test_dpi_invariance (void)
 
 /* ---- the analysis figures ------------------------------------------------------------------ */
 
-static bool
-draws_something (FigKind kind, const void *data, const FigStyle *style)
-{
-  g_autoptr (GError) error = NULL;
-  cairo_surface_t *s
-      = fig_render_image (fig_registry_get (kind)->paint, data, style, 200, 100, 96, &error);
-  g_assert_no_error (error);
-  cairo_surface_t *bg = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
-  cairo_t *cr = cairo_create (bg);
-  cairo_set_source_rgb (cr, style->background.r, style->background.g, style->background.b);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  bool drawn = share_within (s, bg, 0) < 0.99;
-  cairo_surface_destroy (bg);
-  cairo_surface_destroy (s);
-  return drawn;
-}
-
 /* More ways to have nothing to show: zero counts, out-of-range counts, missing arrays. Each
  * painter draws its message and leaves cairo in a good state. */
 static void
 test_analysis_empty (void)
 {
-  static const FigSaliencyData sal_none[] = { { .n_rows = 0 },
-                                              { .c = 1, .h = 0, .w = 28, .n_rows = 1 },
-                                              { .c = 1, .h = 4, .w = 4, .n_rows = 99 } };
   static const double nans[3] = { NAN, NAN, NAN };
   static const FigAgreementMethod no_samples[1] = { { "x", 0 } };
   static const FigSanityLine nan_line[1] = { { "x", -1, nans } };
-  static const FigAgreementData agree_none[]
-      = { { 0, NULL, NULL, NULL }, { 1, no_samples, NULL, NULL } };
-  static const FigSanityData sanity_none[] = { { 0 }, { 3, NULL, 1, nan_line } };
-  static const FigActivationsData act_none[] = { { 0 }, { .n_models = 4 } };
-  static const FigPcaData pca_none[] = { { 0 }, { .n_panels = 2 } };
-  static const FigBoundaryData bnd_none[]
-      = { { 0 }, { .n_panels = 1, .res = 8, .n_classes = 2, .xmin = 1, .xmax = 1, .ymax = 1 } };
-  static const FigSheetData sheet_none = { .seed = -1 };
+  const struct
+  {
+    FigKind kind;
+    const void *data;
+  } nothing[] = {
+    { FIG_KIND_SALIENCY, &(FigSaliencyData){ .n_rows = 0 } },
+    { FIG_KIND_SALIENCY, &(FigSaliencyData){ .c = 1, .h = 0, .w = 28, .n_rows = 1 } },
+    { FIG_KIND_SALIENCY, &(FigSaliencyData){ .c = 1, .h = 4, .w = 4, .n_rows = 99 } },
+    { FIG_KIND_AGREEMENT, &(FigAgreementData){ 0, NULL, NULL, NULL } },
+    { FIG_KIND_AGREEMENT, &(FigAgreementData){ 1, no_samples, NULL, NULL } },
+    { FIG_KIND_SANITY, &(FigSanityData){ 0 } },
+    { FIG_KIND_SANITY, &(FigSanityData){ 3, NULL, 1, nan_line } },
+    { FIG_KIND_ACTIVATIONS, &(FigActivationsData){ 0 } },
+    { FIG_KIND_ACTIVATIONS, &(FigActivationsData){ .n_models = 4 } },
+    { FIG_KIND_PCA, &(FigPcaData){ 0 } },
+    { FIG_KIND_PCA, &(FigPcaData){ .n_panels = 2 } },
+    { FIG_KIND_BOUNDARY, &(FigBoundaryData){ 0 } },
+    { FIG_KIND_BOUNDARY,
+      &(FigBoundaryData){
+          .n_panels = 1, .res = 8, .n_classes = 2, .xmin = 1, .xmax = 1, .ymax = 1 } },
+    { FIG_KIND_SHEET, &(FigSheetData){ .seed = -1 } },
+  };
   const FigStyle *style = fig_style_get (FIG_THEME_DARK);
-  for (size_t i = 0; i < G_N_ELEMENTS (sal_none); i++)
-    g_assert_true (draws_something (FIG_KIND_SALIENCY, &sal_none[i], style));
-  for (size_t i = 0; i < G_N_ELEMENTS (agree_none); i++)
-    g_assert_true (draws_something (FIG_KIND_AGREEMENT, &agree_none[i], style));
-  for (size_t i = 0; i < G_N_ELEMENTS (sanity_none); i++)
-    g_assert_true (draws_something (FIG_KIND_SANITY, &sanity_none[i], style));
-  for (size_t i = 0; i < G_N_ELEMENTS (act_none); i++)
-    g_assert_true (draws_something (FIG_KIND_ACTIVATIONS, &act_none[i], style));
-  for (size_t i = 0; i < G_N_ELEMENTS (pca_none); i++)
-    g_assert_true (draws_something (FIG_KIND_PCA, &pca_none[i], style));
-  for (size_t i = 0; i < G_N_ELEMENTS (bnd_none); i++)
-    g_assert_true (draws_something (FIG_KIND_BOUNDARY, &bnd_none[i], style));
-  g_assert_true (draws_something (FIG_KIND_SHEET, &sheet_none, style));
-  for (int k = FIG_KIND_SALIENCY; k < FIG_N_KINDS; k++)
-    g_assert_true (draws_something (k, NULL, style));
+  for (size_t i = 0; i < G_N_ELEMENTS (nothing); i++)
+    g_assert_true (draws_something (nothing[i].kind, nothing[i].data, style));
 }
 
 static void
@@ -1895,6 +1800,87 @@ test_sheet_pdf (void)
   remove_dir (dir);
 }
 
+/* ---- translations ------------------------------------------------------------------------- */
+
+/* Switches the process to a language (such as "zh_CN") from this build's own catalogue.
+ * C.UTF-8 with LANGUAGE needs no generated locale for it: glibc honours LANGUAGE in every
+ * locale but "C" itself. FALSE, and the test skipped, when the catalogue was not built. */
+static gboolean
+use_language (const char *language)
+{
+  g_autofree char *mo
+      = g_build_filename (TEST_LOCALEDIR, language, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *msg = g_strdup_printf ("no compiled catalogue %s (gettext missing?)", mo);
+      g_test_skip (msg);
+      return FALSE;
+    }
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_setenv ("LANGUAGE", language, TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  return TRUE;
+}
+
+/* Back to the C locale of every other test, whose figures the golden images show. LANGUAGE
+ * may stay: glibc ignores it in "C" (and unsetting it with threads about is not safe). */
+static void
+use_english (void)
+{
+  setlocale (LC_ALL, "C");
+}
+
+/* Text drawn inside figures follows the catalogue: the model names, and the axis titles and
+ * legend of an exported training figure, read back from the PDF's text. */
+static void
+test_i18n_chinese (void)
+{
+  if (!use_language ("zh_CN"))
+    return;
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_TEACHER), ==, "教师");
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_STUDENT), ==, "蒸馏学生");
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_BASELINE), ==, "基线学生");
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "training.pdf", NULL);
+  export_case (path, FIG_FORMAT_PDF, find_case ("training-epochs"), 640, 400, 96);
+  g_autofree char *text = NULL;
+  int status = -1;
+  if (run_tool ((const char *[]){ "pdftotext", "-enc", "UTF-8", path, "-", NULL }, &text, &status))
+    {
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      static const char *const expected[]
+          = { "轮次", "训练损失", "测试准确率", "教师", "蒸馏学生", "基线学生" };
+      for (size_t i = 0; i < G_N_ELEMENTS (expected); i++)
+        if (!strstr (text, expected[i]))
+          g_error ("“%s” is not in the figure's text:\n%s", expected[i], text);
+      g_assert_null (strstr (text, "Epoch"));
+    }
+  remove_dir (dir);
+  use_english ();
+  g_assert_cmpstr (fig_model_name (FIG_MODEL_TEACHER), ==, "Teacher");
+}
+
+/* The figures' font family has Chinese glyphs (a CJK fallback after the Latin font), so
+ * translated labels never come out as boxes. */
+static void
+test_i18n_cjk_glyphs (void)
+{
+  const FigStyle *style = fig_style_get (FIG_THEME_LIGHT);
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (map);
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_from_string (style->font_family);
+  pango_font_description_set_size (font, (int)(style->label_size * PANGO_SCALE));
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, "教师 蒸馏学生 基线学生 · 轮次 · 测试准确率（%） · 熵（奈特）",
+                         -1);
+  g_assert_cmpint (pango_layout_get_unknown_glyphs_count (layout), ==, 0);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  g_object_unref (context);
+}
+
 /* ---- gallery ------------------------------------------------------------------------------ */
 
 static void
@@ -1921,6 +1907,10 @@ test_gallery (void)
       g_test_skip ("set DS_FIGURE_GALLERY=<dir> to write every figure for inspection");
       return;
     }
+  /* DS_FIGURE_GALLERY_LANGUAGE=zh_CN: the figures in that language, to look at translations. */
+  const char *language = g_getenv ("DS_FIGURE_GALLERY_LANGUAGE");
+  if (language && !use_language (language))
+    return;
   g_mkdir_with_parents (dir, 0755);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1933,6 +1923,7 @@ test_gallery (void)
       gallery_one (dir, c, FIG_THEME_LIGHT, 2000 * f, 1250 * f, 300, "300dpi");
       gallery_one (dir, c, FIG_THEME_LIGHT, 420 * f, 560 * f, 96, "tall");
     }
+  use_english ();
 }
 
 int
@@ -1965,6 +1956,8 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/analysis/csv", test_analysis_csv);
   g_test_add_func ("/figures/analysis/dots-fast-path", test_dots_fast_path);
   g_test_add_func ("/figures/analysis/sheet-pdf", test_sheet_pdf);
+  g_test_add_func ("/figures/i18n/chinese", test_i18n_chinese);
+  g_test_add_func ("/figures/i18n/cjk-glyphs", test_i18n_cjk_glyphs);
   g_test_add_func ("/figures/gallery", test_gallery);
   return g_test_run ();
 }

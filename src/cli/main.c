@@ -39,6 +39,10 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* Numbers in JSON, CSV and tables always use a '.' decimal point. */
   setlocale (LC_NUMERIC, "C");
+  /* Messages stay English whatever the user's language: the CLI's own text is not translated,
+   * and the figures it exports (for papers, for scripts that compare files) draw their labels
+   * through the app's catalogue, which an installed copy would otherwise pick up. */
+  setlocale (LC_MESSAGES, "C");
   if (argc < 2)
     {
       print_help (stderr);

@@ -7,6 +7,7 @@
 
 #include "fig_colorbar.h"
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_raster.h"
 #include "fig_series.h"
 
@@ -187,7 +188,8 @@ column_init (Column *col, const FigActivationModel *m, FigRect r)
 
 /* ---- drawing ------------------------------------------------------------------------------- */
 
-/* The layer's shape, with its range when `range`. */
+/* The layer's shape, with its range when `range`; a dead layer says so, rather than showing a
+ * made-up range. */
 static void
 format_info (const Slot *s, bool range, char *buf, size_t len)
 {
@@ -195,15 +197,20 @@ format_info (const Slot *s, bool range, char *buf, size_t len)
   if (s->maps)
     g_snprintf (shape, sizeof shape, "%d × %d × %d", s->layer->c, s->layer->h, s->layer->w);
   else
-    g_snprintf (shape, sizeof shape, "%d units", s->layer->c * s->layer->h * s->layer->w);
+    {
+      int units = s->layer->c * s->layer->h * s->layer->w;
+      g_snprintf (shape, sizeof shape, FIG_NG_ ("%d unit", "%d units", units), units);
+    }
   fig_format_number (s->lo, 2, lo, sizeof lo);
   fig_format_number (s->hi, 2, hi, sizeof hi);
   if (!range)
     g_snprintf (buf, len, "%s", shape);
-  else if (s->constant) /* a dead layer says so, rather than showing a made-up range */
-    g_snprintf (buf, len, "%s  ·  all %s", shape, lo);
+  else if (s->constant)
+    /* Translators: a layer's shape, then the one value every activation of the layer has */
+    g_snprintf (buf, len, FIG_ ("%s  ·  all %s"), shape, lo);
   else
-    g_snprintf (buf, len, "%s  ·  %s to %s", shape, lo, hi);
+    /* Translators: a layer's shape, then the lowest and the highest activation of the layer */
+    g_snprintf (buf, len, FIG_ ("%s  ·  %s to %s"), shape, lo, hi);
 }
 
 static void
@@ -216,7 +223,9 @@ draw_heading (FigCanvas *c, const Slot *s, double x, double y, double w)
   fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text, name, x, y, &(FigTextOpts){ 0, 0, 0, w });
   if (s->maps && s->shown < s->layer->c)
     {
-      g_snprintf (more, sizeof more, "+%d more", s->layer->c - s->shown);
+      int hidden = s->layer->c - s->shown;
+      /* Translators: channels of a layer not drawn for want of room */
+      g_snprintf (more, sizeof more, FIG_NG_ ("+%d more", "+%d more", hidden), hidden);
       fig_text_size (c, FIG_FONT_TICK, more, &more_w, NULL);
       fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, more, x + w, y + 0.1 * pad, 1, 0);
     }
@@ -346,13 +355,13 @@ fig_activations_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No activations to show");
+      fig_draw_empty (&c, FIG_ ("No activations to show"));
       fig_canvas_end (&c);
       return;
     }
   FigRect r = fig_figure_title (&c, fig_canvas_content (&c), data->title);
   double pad = fig_pt (&c, style->pad), col_gap = 4 * pad;
-  FigColorbar cb = { FIG_COLORMAP_VIRIDIS, 0, 1, "Activation (layer range)" };
+  FigColorbar cb = { FIG_COLORMAP_VIRIDIS, 0, 1, FIG_ ("Activation (layer range)") };
   cb.fixed_ticks = (const double[]){ 0, 1 };
   cb.n_fixed_ticks = 2;
   double cbw = fig_colorbar_measure (&cb, &c, r.h * 0.6) + 2 * pad;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_raster.h"
 #include "fig_series.h"
 
@@ -339,9 +340,12 @@ build_legend (FigLegend *l, const FigStyle *style)
                   fig_style_model_look (style, FIG_MODEL_STUDENT), FIG_KEY_DOT, true);
   fig_legend_add (l, fig_model_name (FIG_MODEL_BASELINE),
                   fig_style_model_look (style, FIG_MODEL_BASELINE), FIG_KEY_DOT, true);
-  fig_legend_add (l, "Mean, 95 % CI", mean, FIG_KEY_LINE, false);
-  fig_legend_add (l, "Chance", (FigSeriesLook){ style->accent, FIG_DASH_DASHED }, FIG_KEY_LINE,
-                  false);
+  /* Translators: the key of the line that marks the mean and its 95 % confidence interval */
+  /* xgettext:no-c-format */
+  fig_legend_add (l, FIG_ ("Mean, 95 % CI"), mean, FIG_KEY_LINE, false);
+  /* Translators: the level a coin toss would reach */
+  fig_legend_add (l, FIG_ ("Chance"), (FigSeriesLook){ style->accent, FIG_DASH_DASHED },
+                  FIG_KEY_LINE, false);
 }
 
 void
@@ -352,7 +356,7 @@ fig_agreement_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No agreement scores to show");
+      fig_draw_empty (&c, FIG_ ("No agreement scores to show"));
       fig_canvas_end (&c);
       return;
     }
@@ -366,13 +370,17 @@ fig_agreement_paint (
     }
   /* The share sits under the distributions on the same methods axis, so each method's bar
    * lines up with its violins and the names are written once. */
-  FigPanel dist = { 0 }, share = { .title = "Teacher's map closer to the distilled student's" };
+  FigPanel dist = { 0 };
+  /* Translators: a panel title: the share of samples whose teacher saliency map is closer to the
+   * distilled student's map than to the baseline student's */
+  FigPanel share = { .title = FIG_ ("Teacher's map closer to the distilled student's") };
   double lo, hi;
   score_range (data, sum, &lo, &hi);
   fig_axis_category (&dist.x, n, names, NULL);
   dist.x.hide_tick_labels = true;
   fig_axis_linear (&dist.y, lo, hi,
-                   data->score_label ? data->score_label : "Agreement with the teacher's map");
+                   data->score_label ? data->score_label
+                                     : FIG_ ("Agreement with the teacher's map"));
   fig_axis_category (&share.x, n, names, NULL);
   fig_axis_linear (&share.y, 0, 100, "%");
   share.cat_max_w_min = 11 * fig_text_line_height (&c, FIG_FONT_TICK);
@@ -388,7 +396,8 @@ fig_agreement_paint (
     {
       /* No room for a title over a short panel: a terse axis title says it instead. */
       share.title = NULL;
-      share.y.label = "Closer (%)";
+      /* Translators: the short form of "Teacher's map closer to the distilled student's" */
+      share.y.label = FIG_ ("Closer (%)");
     }
   fig_panels_layout ((FigPanel *[]){ &dist, &share }, rects, 2, &c);
   draw_distributions (&c, &dist, data, sum);

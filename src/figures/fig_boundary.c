@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_raster.h"
 #include "fig_series.h"
@@ -193,13 +194,12 @@ static void
 setup_panel (
     Panel *p, const FigBoundaryPanel *src, const FigBoundaryData *d, bool first, bool short_name)
 {
-  static const char *const short_names[FIG_N_MODEL_LOOKS] = { "Teacher", "Distilled", "Baseline" };
   bool model = src->model >= 0 && src->model < FIG_N_MODEL_LOOKS;
   *p = (Panel){ .src = src };
   g_snprintf (p->title, sizeof p->title, "%s",
               src->name    ? src->name
               : !model     ? ""
-              : short_name ? short_names[src->model]
+              : short_name ? fig_model_short_name (src->model)
                            : fig_model_name (src->model));
   p->panel.title = p->title[0] ? p->title : NULL;
   fig_axis_linear (&p->panel.x, d->xmin, d->xmax, d->x_label ? d->x_label : "x₁");
@@ -226,8 +226,8 @@ layout (FigCanvas *c, Panel *panels, int n, FigRect r, const FigBoundaryData *d)
       for (int i = 0; i < n; i++)
         scale = fmin (scale, fmin (panels[i].panel.area.w / xr, panels[i].panel.area.h / yr));
       for (int i = 0; i < n; i++)
-        off = fmax (off, fmax (panels[i].panel.area.w - scale * xr,
-                               panels[i].panel.area.h - scale * yr));
+        off = fmax (
+            off, fmax (panels[i].panel.area.w - scale * xr, panels[i].panel.area.h - scale * yr));
       if (off < 0.5)
         break;
       double cut_h = panels[0].panel.area.h - scale * yr;
@@ -273,7 +273,7 @@ fig_boundary_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No decision boundaries to show");
+      fig_draw_empty (&c, FIG_ ("No decision boundaries to show"));
       fig_canvas_end (&c);
       return;
     }

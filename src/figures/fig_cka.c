@@ -3,12 +3,15 @@
 
 #include <string.h>
 
+#include "fig_i18n.h"
+
 static const char *
 axis_title (FigModel model)
 {
   static const char *const titles[FIG_N_MODEL_LOOKS]
-      = { "Teacher layer", "Distilled student layer", "Baseline student layer" };
-  return model >= 0 && model < FIG_N_MODEL_LOOKS ? titles[model] : "Layer";
+      = { FIG_N_ ("Teacher layer"), FIG_N_ ("Distilled student layer"),
+          FIG_N_ ("Baseline student layer") };
+  return FIG_ (model >= 0 && model < FIG_N_MODEL_LOOKS ? titles[model] : FIG_N_ ("Layer"));
 }
 
 void
@@ -29,7 +32,7 @@ fig_cka_heatmap (FigHeatmapData *out,
   out->col_names = col_layers;
   out->row_label = axis_title (row_model);
   out->col_label = axis_title (col_model);
-  out->value_label = "Linear CKA";
+  out->value_label = FIG_ ("Linear CKA");
   out->colormap = FIG_COLORMAP_VIRIDIS;
   out->vmin = 0;
   out->vmax = 1;

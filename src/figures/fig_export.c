@@ -8,6 +8,8 @@
 #include <cairo-svg.h>
 #include <string.h>
 
+#include "fig_i18n.h"
+
 GQuark
 fig_error_quark (void)
 {
@@ -45,14 +47,14 @@ check_size (int width, int height, double dpi, GError **error)
   if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE)
     {
       g_set_error (error, FIG_ERROR, FIG_ERROR_INVALID,
-                   "A figure of %d × %d pixels cannot be drawn: each side must be 1 to %d", width,
-                   height, MAX_SIDE);
+                   FIG_ ("A figure of %d × %d pixels cannot be drawn: each side must be 1 to %d"),
+                   width, height, MAX_SIDE);
       return FALSE;
     }
   if (!(dpi >= 10 && dpi <= 2400))
     {
       g_set_error (error, FIG_ERROR, FIG_ERROR_INVALID,
-                   "A resolution of %g dpi is out of range (10 to 2400)", dpi);
+                   FIG_ ("A resolution of %g dpi is out of range (10 to 2400)"), dpi);
       return FALSE;
     }
   return TRUE;
@@ -67,7 +69,7 @@ check_cairo (cairo_t *cr, GError **error)
     st = cairo_surface_status (cairo_get_target (cr));
   if (st == CAIRO_STATUS_SUCCESS)
     return TRUE;
-  g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, "Cannot draw the figure: %s",
+  g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, FIG_ ("Cannot draw the figure: %s"),
                cairo_status_to_string (st));
   return FALSE;
 }
@@ -167,8 +169,9 @@ render_vector (FigFormat format,
   cairo_surface_finish (surface);
   if (ok && cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, "Cannot finish the %s file: %s",
-                   format == FIG_FORMAT_SVG ? "SVG" : "PDF",
+      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER,
+                   /* Translators: the first %s is "SVG" or "PDF", the second cairo's reason */
+                   FIG_ ("Cannot finish the %s file: %s"), format == FIG_FORMAT_SVG ? "SVG" : "PDF",
                    cairo_status_to_string (cairo_surface_status (surface)));
       ok = FALSE;
     }
@@ -208,7 +211,8 @@ write_atomically (const char *path, const void *data, gsize len, GError **error)
                                 &local))
     return TRUE;
   char *display = g_filename_display_name (path);
-  g_set_error (error, FIG_ERROR, FIG_ERROR_WRITE, "Cannot write “%s”: %s", display, local->message);
+  g_set_error (error, FIG_ERROR, FIG_ERROR_WRITE, FIG_ ("Cannot write “%s”: %s"), display,
+               local->message);
   g_free (display);
   g_error_free (local);
   return FALSE;
@@ -242,7 +246,7 @@ fig_export (const char *path,
     return write_bytes (path, render_png (opts, paint, data, style, error), error);
   if (format != FIG_FORMAT_SVG && format != FIG_FORMAT_PDF)
     {
-      g_set_error (error, FIG_ERROR, FIG_ERROR_INVALID, "Unknown figure format %d", format);
+      g_set_error (error, FIG_ERROR, FIG_ERROR_INVALID, FIG_ ("Unknown figure format %d"), format);
       return FALSE;
     }
   FigPage page = { paint, data };
@@ -262,7 +266,8 @@ fig_export_pdf_pages (const char *path,
     return FALSE;
   if (n_pages < 1)
     {
-      g_set_error_literal (error, FIG_ERROR, FIG_ERROR_INVALID, "A PDF needs at least one page");
+      g_set_error_literal (error, FIG_ERROR, FIG_ERROR_INVALID,
+                           FIG_ ("A PDF needs at least one page"));
       return FALSE;
     }
   return write_bytes (path, render_vector (FIG_FORMAT_PDF, opts, pages, n_pages, style, error),

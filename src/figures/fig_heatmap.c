@@ -7,6 +7,7 @@
 
 #include "fig_colorbar.h"
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_series.h"
 
@@ -176,7 +177,7 @@ fig_heatmap_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No matrix to show");
+      fig_draw_empty (&c, FIG_ ("No matrix to show"));
       fig_canvas_end (&c);
       return;
     }

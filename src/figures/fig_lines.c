@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_series.h"
 
 #define DODGE_PT 2.5 /* sideways step between series with error bars */
@@ -205,7 +206,7 @@ fig_lines_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No results to show");
+      fig_draw_empty (&c, FIG_ ("No results to show"));
       fig_canvas_end (&c);
       return;
     }

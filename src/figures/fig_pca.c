@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_raster.h"
 #include "fig_series.h"
@@ -66,11 +67,10 @@ axis_label (char *buf, size_t len, int pc, double ratio, int level)
 static void
 panel_title (char *buf, size_t len, const FigPcaPanel *src, int level)
 {
-  static const char *const short_names[FIG_N_MODEL_LOOKS] = { "Teacher", "Distilled", "Baseline" };
   bool model = src->model >= 0 && src->model < FIG_N_MODEL_LOOKS;
   const char *name = src->name    ? src->name
                      : !model     ? ""
-                     : level >= 2 ? short_names[src->model]
+                     : level >= 2 ? fig_model_short_name (src->model)
                                   : fig_model_name (src->model);
   bool layer = src->layer && level == 0;
   g_snprintf (buf, len, "%s%s%s", name, layer ? " · " : "", layer ? src->layer : "");
@@ -199,7 +199,7 @@ fig_pca_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No projection to show");
+      fig_draw_empty (&c, FIG_ ("No projection to show"));
       fig_canvas_end (&c);
       return;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fig_export.h"
+#include "fig_i18n.h"
 
 gboolean
 fig_png_keyword_valid (const char *key)
@@ -112,13 +113,13 @@ encode (PngJob *job, GByteArray *out, char *msg, size_t msg_len)
   if (!info)
     {
       png_destroy_write_struct (&png, NULL);
-      g_strlcpy (msg, "out of memory", msg_len);
+      g_strlcpy (msg, FIG_ ("out of memory"), msg_len);
       return FALSE;
     }
   if (setjmp (png_jmpbuf (png)))
     {
       png_destroy_write_struct (&png, &info);
-      g_strlcpy (msg, "libpng failed to encode the image", msg_len);
+      g_strlcpy (msg, FIG_ ("libpng failed to encode the image"), msg_len);
       return FALSE;
     }
   png_set_write_fn (png, out, write_bytes, flush_nothing);
@@ -148,8 +149,9 @@ fig_png_encode (cairo_surface_t *image,
     if (!fig_png_keyword_valid (metadata[i].key) || !metadata[i].value)
       {
         g_set_error (error, FIG_ERROR, FIG_ERROR_INVALID,
-                     "“%s” cannot be a PNG text key: use 1 to 79 printable ASCII characters "
-                     "without leading, trailing or double spaces, and give it a value",
+                     FIG_ ("“%s” cannot be a PNG text key: use 1 to 79 printable ASCII "
+                           "characters without leading, trailing or double spaces, and give it a "
+                           "value"),
                      metadata[i].key ? metadata[i].key : "(null)");
         return NULL;
       }
@@ -173,7 +175,7 @@ fig_png_encode (cairo_surface_t *image,
   if (!ok)
     {
       g_byte_array_unref (out);
-      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, "Cannot encode the PNG: %s", msg);
+      g_set_error (error, FIG_ERROR, FIG_ERROR_RENDER, FIG_ ("Cannot encode the PNG: %s"), msg);
       return NULL;
     }
   return g_byte_array_free_to_bytes (out);

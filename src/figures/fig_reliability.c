@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_series.h"
 
 typedef struct
@@ -66,13 +67,13 @@ setup_column (Column *col, const FigReliabilityModel *m, bool first, bool counts
   g_snprintf (col->title, sizeof col->title, "%s%sECE %.1f %%", m->name ? m->name : "",
               m->name ? " · " : "", 100 * ece);
   col->main.title = col->title;
-  fig_axis_linear (&col->main.x, 0, 1, "Confidence");
-  fig_axis_linear (&col->main.y, 0, 1, first ? "Accuracy" : NULL);
+  fig_axis_linear (&col->main.x, 0, 1, FIG_ ("Confidence"));
+  fig_axis_linear (&col->main.y, 0, 1, first ? FIG_ ("Accuracy") : NULL);
   if (!counts)
     return;
   col->main.x.hide_tick_labels = true;
   col->main.x.label = NULL;
-  fig_axis_linear (&col->counts.x, 0, 1, "Confidence");
+  fig_axis_linear (&col->counts.x, 0, 1, FIG_ ("Confidence"));
   /* Too short for a turned axis title: the panel is named inside, in draw_counts. */
   fig_axis_linear (&col->counts.y, 0, fmax (max_share (m), 1) * 1.25, NULL);
 }
@@ -157,8 +158,11 @@ draw_counts (FigCanvas *c, Column *col)
     }
   cairo_fill (c->cr);
   fig_panel_draw_axes (p, c);
+  /* Translators: the name of the panel of bin counts, as percentages of all samples */
+  /* xgettext:no-c-format */
+  const char *name = FIG_ ("% of samples");
   /* Confidence piles up at the right, so the top left stays free for the panel's name. */
-  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, "% of samples",
+  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, name,
                  p->area.x + fig_pt (c, c->style->pad), p->area.y, 0, 0);
 }
 
@@ -202,9 +206,10 @@ build_legend (FigLegend *l, FigCanvas *c, const FigReliabilityData *d)
   FigSeriesLook gap = { c->style->warn }, diag = { c->style->text_muted, FIG_DASH_DASHED };
   gap.color.a = 0.6;
   fig_legend_init (l);
-  fig_legend_add (l, "Accuracy", bars, FIG_KEY_BOX, false);
-  fig_legend_add (l, "Gap to confidence", gap, FIG_KEY_BOX, false);
-  fig_legend_add (l, "Perfect calibration", diag, FIG_KEY_LINE, false);
+  fig_legend_add (l, FIG_ ("Accuracy"), bars, FIG_KEY_BOX, false);
+  /* Translators: how far a bin's accuracy falls short of (or exceeds) its confidence */
+  fig_legend_add (l, FIG_ ("Gap to confidence"), gap, FIG_KEY_BOX, false);
+  fig_legend_add (l, FIG_ ("Perfect calibration"), diag, FIG_KEY_LINE, false);
 }
 
 /* Inside the first panel when it has a free corner, otherwise above all of them. */
@@ -236,7 +241,7 @@ fig_reliability_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No calibration data to show");
+      fig_draw_empty (&c, FIG_ ("No calibration data to show"));
       fig_canvas_end (&c);
       return;
     }

@@ -7,6 +7,7 @@
 
 #include "fig_colorbar.h"
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_raster.h"
 #include "fig_series.h"
 
@@ -133,11 +134,10 @@ grid_init (Grid *g, const FigSaliencyData *d)
 static const char *
 column_name (const Grid *g, int col)
 {
-  static const char *const short_names[FIG_N_MODEL_LOOKS] = { "Teacher", "Distilled", "Baseline" };
   int m = g->col_model[col];
   if (m >= 0)
-    return g->short_names ? short_names[m] : fig_model_name (m);
-  return g->d->input_label ? g->d->input_label : "Input";
+    return g->short_names ? fig_model_short_name (m) : fig_model_name (m);
+  return g->d->input_label ? g->d->input_label : FIG_ ("Input");
 }
 
 static FigColormap
@@ -239,7 +239,9 @@ setup_bars (Grid *g, bool room)
         }
     }
   if (d->scale == FIG_SALIENCY_SCALE_MAP)
-    g->bars[0].label = d->absolute ? "|Attribution| ÷ map maximum" : "Attribution ÷ map maximum";
+    /* Translators: colour bar titles: attributions divided by the largest one of their map */
+    g->bars[0].label
+        = d->absolute ? FIG_ ("|Attribution| ÷ map maximum") : FIG_ ("Attribution ÷ map maximum");
 }
 
 /* The widest colour bar with its labels for bars of height h, including the shared title of
@@ -487,8 +489,8 @@ draw_bars (Grid *g, FigCanvas *c)
     }
   double top = cell_rect (g, 0, 0).y, h = d->n_rows * g->ch + (d->n_rows - 1) * g->gap;
   fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text,
-                      d->absolute ? "|Attribution|" : "Attribution", g->bar_label_x, top + h / 2,
-                      &(FigTextOpts){ 0.5, 1, -G_PI / 2, h });
+                      d->absolute ? FIG_ ("|Attribution|") : FIG_ ("Attribution"), g->bar_label_x,
+                      top + h / 2, &(FigTextOpts){ 0.5, 1, -G_PI / 2, h });
 }
 
 void
@@ -500,7 +502,7 @@ fig_saliency_paint (
   Grid g;
   if (!has_data (data) || !grid_init (&g, data))
     {
-      fig_draw_empty (&c, "No saliency maps to show");
+      fig_draw_empty (&c, FIG_ ("No saliency maps to show"));
       fig_canvas_end (&c);
       return;
     }

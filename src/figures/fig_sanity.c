@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_series.h"
 
@@ -210,7 +211,7 @@ fig_sanity_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No sanity check to show");
+      fig_draw_empty (&c, FIG_ ("No sanity check to show"));
       fig_canvas_end (&c);
       return;
     }
@@ -220,8 +221,12 @@ fig_sanity_paint (
   FigPanel p = { 0 };
   double lo, hi;
   y_range (data, &lo, &hi);
-  fig_axis_category (&p.x, data->n_stages, stages, "Layers randomised, from the output down");
-  fig_axis_linear (&p.y, lo, hi, data->y_label ? data->y_label : "Spearman ρ with original map");
+  /* Translators: the x axis: how many layers, counted from the output, have had their weights
+   * replaced by random ones */
+  fig_axis_category (&p.x, data->n_stages, stages,
+                     FIG_ ("Layers randomised, from the output down"));
+  fig_axis_linear (&p.y, lo, hi,
+                   data->y_label ? data->y_label : FIG_ ("Spearman ρ with original map"));
   FigRect r = fig_figure_title (&c, fig_canvas_content (&c), data->title);
   FigLegend legend;
   build_legend (&legend, &pl, style);

@@ -2,10 +2,12 @@
 #include "fig_sheet.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fig_colorbar.h"
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_raster.h"
 #include "fig_registry.h"
@@ -96,26 +98,28 @@ collect (Slot *slots, Copies *cp, const FigSheetData *d)
 {
   int n = 0;
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_TRAINING, UNTITLED (training, d->training),
-                "Training", 2);
+                FIG_ ("Training"), 2);
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_SOFT_LABELS, UNTITLED (soft, d->soft_labels),
-                "Soft labels of one sample", 1);
+                FIG_ ("Soft labels of one sample"), 1);
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_TEMPERATURE,
-                UNTITLED (temperature, d->temperature_sample), "The sample against temperature", 1);
+                UNTITLED (temperature, d->temperature_sample),
+                FIG_ ("The sample against temperature"), 1);
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_LINES, UNTITLED (sweep, d->sweep),
-                "Temperature sweep", 1);
+                FIG_ ("Temperature sweep"), 1);
   if (any_similarity (d))
     {
       share_scale (cp, d);
       n = add_slot (slots, n, SLOT_SIMILARITY, FIG_KIND_HEATMAP, cp->similarity,
-                    "Class similarity (mean soft label per true class)", 2);
+                    FIG_ ("Class similarity (mean soft label per true class)"), 2);
     }
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_SALIENCY, UNTITLED (saliency, d->saliency),
-                "Saliency", 2);
-  n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_HEATMAP, UNTITLED (cka, d->cka), "Linear CKA", 1);
+                FIG_ ("Saliency"), 2);
+  n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_HEATMAP, UNTITLED (cka, d->cka),
+                FIG_ ("Linear CKA"), 1);
   n = add_slot (slots, n, SLOT_PAINTER, FIG_KIND_RELIABILITY,
-                UNTITLED (reliability, d->reliability), "Calibration", 2);
+                UNTITLED (reliability, d->reliability), FIG_ ("Calibration"), 2);
   if (d->n_metrics > 0 && d->metrics)
-    n = add_slot (slots, n, SLOT_METRICS, FIG_N_KINDS, d, "Metrics", 1);
+    n = add_slot (slots, n, SLOT_METRICS, FIG_N_KINDS, d, FIG_ ("Metrics"), 1);
   return n;
 }
 
@@ -290,7 +294,8 @@ typedef struct
 } MetricsLayout;
 
 static const char *const metric_heads[METRIC_COLS]
-    = { "Model", "Accuracy", "Agreement", "KL (nats)", "ECE" };
+    = { FIG_N_ ("Model"), FIG_N_ ("Accuracy"), FIG_N_ ("Agreement"), FIG_N_ ("KL (nats)"),
+        FIG_N_ ("ECE") };
 
 static double
 cell_width (FigCanvas *c, const FigSheetMetrics *m, int k, double swatch)
@@ -318,7 +323,7 @@ metrics_layout (FigCanvas *c, FigRect r, const FigSheetMetrics *rows, int n)
   double pad = fig_pt (c, c->style->pad), col_w[METRIC_COLS], total = 0;
   for (int k = 0; k < METRIC_COLS; k++)
     {
-      fig_text_size (c, FIG_FONT_TICK, metric_heads[k], &col_w[k], NULL);
+      fig_text_size (c, FIG_FONT_TICK, FIG_ (metric_heads[k]), &col_w[k], NULL);
       for (int i = 0; i < n; i++)
         col_w[k] = fmax (col_w[k], cell_width (c, &rows[i], k, t.swatch));
       total += col_w[k] + gaps[k] * pad;
@@ -368,8 +373,8 @@ draw_metrics (FigCanvas *c, FigRect r, const FigSheetData *d)
   double y = r.y + fig_pt (c, c->style->pad);
   metrics_rule (c, &t, y);
   for (int k = 0; k < METRIC_COLS; k++)
-    fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, metric_heads[k], k ? t.right[k] : t.x0,
-                   y + t.row_h / 2, k ? 1 : 0, 0.5);
+    fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, FIG_ (metric_heads[k]),
+                   k ? t.right[k] : t.x0, y + t.row_h / 2, k ? 1 : 0, 0.5);
   y += t.row_h;
   metrics_rule (c, &t, y);
   for (int i = 0; i < n; i++, y += t.row_h)
@@ -390,23 +395,39 @@ draw_caption (FigCanvas *c, FigRect r, int index, const char *caption)
   return (FigRect){ r.x, r.y + h, r.w, fmax (r.h - h, 1) };
 }
 
+static void append_field (GString *s, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* One field of the sheet's subtitle, after a separator unless it is the first. */
+static void
+append_field (GString *s, const char *format, ...)
+{
+  va_list args;
+  if (s->len)
+    g_string_append (s, "  ·  ");
+  va_start (args, format);
+  g_string_append_vprintf (s, format, args);
+  va_end (args);
+}
+
 static void
 title_line (const FigSheetData *d, char *buf, size_t len)
 {
   GString *s = g_string_new (NULL);
-  const char *sep = "  ·  ";
   if (d->dataset)
-    g_string_append (s, d->dataset);
+    append_field (s, "%s", d->dataset);
   if (d->teacher_arch)
-    g_string_append_printf (s, "%steacher %s", s->len ? sep : "", d->teacher_arch);
+    /* Translators: the teacher's architecture, e.g. "teacher conv32-pool-fc128" */
+    append_field (s, FIG_ ("teacher %s"), d->teacher_arch);
   if (d->student_arch)
-    g_string_append_printf (s, "%sstudents %s", s->len ? sep : "", d->student_arch);
+    /* Translators: the architecture of both students, e.g. "students fc32" */
+    append_field (s, FIG_ ("students %s"), d->student_arch);
   if (isfinite (d->temperature))
-    g_string_append_printf (s, "%sT = %g", s->len ? sep : "", d->temperature);
+    append_field (s, "T = %g", d->temperature);
   if (isfinite (d->alpha))
-    g_string_append_printf (s, "%sα = %g", s->len ? sep : "", d->alpha);
+    append_field (s, "α = %g", d->alpha);
   if (d->seed >= 0)
-    g_string_append_printf (s, "%sseed %ld", s->len ? sep : "", d->seed);
+    /* Translators: the random seed of the experiment */
+    append_field (s, FIG_ ("seed %ld"), d->seed);
   g_snprintf (buf, len, "%s", s->str);
   g_string_free (s, TRUE);
 }
@@ -448,7 +469,7 @@ fig_sheet_paint (
   int n = data ? collect (slots, cp, data) : 0;
   if (n == 0)
     {
-      fig_draw_empty (&c, "No results to compare");
+      fig_draw_empty (&c, FIG_ ("No results to compare"));
       goto out;
     }
   char title[512];

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_series.h"
 
@@ -33,9 +34,9 @@ setup_y (const FigSoftLabelsData *d, const int *models, int nm, FigAxis *y, char
   if (!(hi > 0))
     lo = 0.01, hi = 1;
   if (isfinite (d->temperature))
-    g_snprintf (label, len, "Probability at T = %g", d->temperature);
+    g_snprintf (label, len, FIG_ ("Probability at T = %g"), d->temperature);
   else
-    g_snprintf (label, len, "Probability");
+    g_snprintf (label, len, "%s", FIG_ ("Probability"));
   if (d->log_scale)
     fig_axis_log (y, fmax (lo, 1e-7) / 1.6, fmin (hi * 1.6, 1.6), label);
   else
@@ -120,7 +121,9 @@ build_legend (
       int m = models[k];
       char label[FIG_LEGEND_LABEL_MAX];
       if (isfinite (d->entropy[m]))
-        g_snprintf (label, sizeof label, "%s   H = %.2f nats", fig_model_name (m), d->entropy[m]);
+        /* Translators: a model's name and the entropy of its output in nats */
+        g_snprintf (label, sizeof label, FIG_ ("%s   H = %.2f nats"), fig_model_name (m),
+                    d->entropy[m]);
       else
         g_snprintf (label, sizeof label, "%s", fig_model_name (m));
       fig_legend_add (l, label, fig_style_model_look (s, m), FIG_KEY_BOX, false);
@@ -136,7 +139,7 @@ fig_softlabels_paint (
   Bars b = { data };
   if (!data || data->n_classes < 1 || (b.nm = present_models (data, b.models)) == 0)
     {
-      fig_draw_empty (&c, "No soft labels to show");
+      fig_draw_empty (&c, FIG_ ("No soft labels to show"));
       fig_canvas_end (&c);
       return;
     }

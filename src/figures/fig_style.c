@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fig_i18n.h"
+
 static FigRGBA
 hex (uint32_t rgb)
 {
@@ -171,8 +173,17 @@ const char *
 fig_model_name (FigModel model)
 {
   static const char *const names[FIG_N_MODEL_LOOKS]
-      = { "Teacher", "Distilled student", "Baseline student" };
-  return model >= 0 && model < FIG_N_MODEL_LOOKS ? names[model] : "";
+      = { FIG_N_ ("Teacher"), FIG_N_ ("Distilled student"), FIG_N_ ("Baseline student") };
+  return model >= 0 && model < FIG_N_MODEL_LOOKS ? FIG_ (names[model]) : "";
+}
+
+const char *
+fig_model_short_name (FigModel model)
+{
+  /* Translators: short model names for narrow panels; "Distilled" is the distilled student */
+  static const char *const names[FIG_N_MODEL_LOOKS]
+      = { FIG_N_ ("Teacher"), FIG_N_ ("Distilled"), FIG_N_ ("Baseline") };
+  return model >= 0 && model < FIG_N_MODEL_LOOKS ? FIG_ (names[model]) : "";
 }
 
 static double

@@ -109,7 +109,10 @@ FigSeriesLook fig_style_model_look (const FigStyle *style, FigModel model);
 /* Class i's look: Paul Tol's colour-blind-safe "muted" (light) or "light" (dark) scheme; past
  * its ten colours the colours repeat with a dashed line and another marker. */
 FigSeriesLook fig_style_class_look (const FigStyle *style, int index);
+/* "Teacher", "Distilled student", "Baseline student", in the language of LC_MESSAGES. */
 const char *fig_model_name (FigModel model);
+/* "Distilled" for "Distilled student", for panels too narrow for the full name; translated. */
+const char *fig_model_short_name (FigModel model);
 
 /* Relative luminance (WCAG), to pick black or white text over a colour. */
 double fig_rgba_luminance (FigRGBA c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_names.h"
 #include "fig_series.h"
 
@@ -27,15 +28,15 @@ setup_panels (const FigTemperatureData *d, FigPanel *top, FigPanel *bottom)
   fig_range_pad (&lo, &hi, 0.03, true);
   *top = (FigPanel){ 0 };
   *bottom = (FigPanel){ 0 };
-  fig_axis_log (&top->x, lo, hi, "Temperature T");
-  fig_axis_linear (&top->y, -0.02, 1.02, "Probability");
+  fig_axis_log (&top->x, lo, hi, FIG_ ("Temperature T"));
+  fig_axis_linear (&top->y, -0.02, 1.02, FIG_ ("Probability"));
   if (!d->entropy)
     return;
   top->x.hide_tick_labels = true;
   top->x.label = NULL;
-  fig_axis_log (&bottom->x, lo, hi, "Temperature T");
+  fig_axis_log (&bottom->x, lo, hi, FIG_ ("Temperature T"));
   fig_axis_linear (&bottom->y, 0, log (d->n_classes > 1 ? d->n_classes : 2) * 1.1,
-                   "Entropy (nats)");
+                   FIG_ ("Entropy (nats)"));
 }
 
 static bool
@@ -157,7 +158,7 @@ fig_temperature_paint (
   fig_canvas_begin (&c, cr, width, height, style);
   if (!has_data (data))
     {
-      fig_draw_empty (&c, "No temperature sweep to show");
+      fig_draw_empty (&c, FIG_ ("No temperature sweep to show"));
       fig_canvas_end (&c);
       return;
     }

@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "fig_canvas.h"
+#include "fig_i18n.h"
 
 static double
 font_size (const FigStyle *style, FigFont font)
@@ -216,6 +217,6 @@ fig_text_draw_wrapped (FigCanvas *c,
 void
 fig_draw_empty (FigCanvas *c, const char *message)
 {
-  fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text_muted, message ? message : "No data",
+  fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text_muted, message ? message : FIG_ ("No data"),
                       c->width / 2, c->height / 2, &(FigTextOpts){ 0.5, 0.5, 0, c->width * 0.9 });
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "fig_csv.h"
+#include "fig_i18n.h"
 #include "fig_series.h"
 
 /* The history as plottable columns; one allocation. */
@@ -102,7 +103,8 @@ columns_range (Curves *cv, double *const cols[KD_N_MODELS], bool positive, doubl
 static void
 setup_axes (Curves *cv, FigTrainingX mode, FigPanel *loss, FigPanel *acc, bool *have_acc)
 {
-  const char *xlabel = mode == FIG_TRAINING_X_STEP ? "Step" : "Epoch";
+  /* Translators: x axis titles: training steps (mini-batches) or epochs */
+  const char *xlabel = mode == FIG_TRAINING_X_STEP ? FIG_ ("Step") : FIG_ ("Epoch");
   double x0 = 0, x1 = 1;
   fig_data_range (cv->x, NULL, cv->n, false, &x0, &x1);
   x0 = fmin (x0, 0);
@@ -121,15 +123,15 @@ setup_axes (Curves *cv, FigTrainingX mode, FigPanel *loss, FigPanel *acc, bool *
     columns_range (cv, cv->loss, false, &lo, &hi);
   fig_range_pad (&lo, &hi, 0.05, log);
   if (log)
-    fig_axis_log (&loss->y, lo, hi, "Training loss");
+    fig_axis_log (&loss->y, lo, hi, FIG_ ("Training loss"));
   else
-    fig_axis_linear (&loss->y, lo, hi, "Training loss");
+    fig_axis_linear (&loss->y, lo, hi, FIG_ ("Training loss"));
 
   *have_acc = columns_range (cv, cv->acc, false, &lo, &hi);
   if (!*have_acc)
     lo = 0, hi = 100;
   fig_range_pad (&lo, &hi, 0.06, false);
-  fig_axis_linear (&acc->y, fmax (lo, 0), fmin (hi, 100.5), "Test accuracy (%)");
+  fig_axis_linear (&acc->y, fmax (lo, 0), fmin (hi, 100.5), FIG_ ("Test accuracy (%)"));
 }
 
 static void
@@ -141,8 +143,11 @@ draw_boundary (FigCanvas *c, const FigPanel *p, double x)
   fig_line (c, px, p->area.y, px, p->area.y + p->area.h);
   /* Above the area, where no curve can run under them. */
   double pad = fig_pt (c, c->style->pad), y = p->area.y - 0.25 * pad;
-  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, "teacher", px - 0.5 * pad, y, 1, 1);
-  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, "students", px + 0.5 * pad, y, 0, 1);
+  /* Translators: either side of the line where offline training moves from the teacher to the
+   * students */
+  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, FIG_ ("teacher"), px - 0.5 * pad, y, 1, 1);
+  fig_text_draw (c, FIG_FONT_TICK, c->style->text_muted, FIG_ ("students"), px + 0.5 * pad, y, 0,
+                 1);
 }
 
 static void
@@ -194,7 +199,7 @@ fig_training_paint (
   if (!h || h->n == 0 || !curves_build (h, data->x_axis, &cv)
       || !(cv.present[0] || cv.present[1] || cv.present[2]))
     {
-      fig_draw_empty (&c, "No training history yet");
+      fig_draw_empty (&c, FIG_ ("No training history yet"));
       goto out;
     }
   FigPanel loss, acc;
@@ -217,7 +222,7 @@ fig_training_paint (
   draw_curves (&c, &loss, &cv, cv.loss, false);
   draw_curves (&c, &acc, &cv, cv.acc, true);
   if (!have_acc)
-    fig_text_draw (&c, FIG_FONT_LABEL, style->text_muted, "Not evaluated yet",
+    fig_text_draw (&c, FIG_FONT_LABEL, style->text_muted, FIG_ ("Not evaluated yet"),
                    acc.area.x + acc.area.w / 2, acc.area.y + acc.area.h / 2, 0.5, 0.5);
 out:
   free (cv.buf);

@@ -44,6 +44,8 @@ struct _DsExperimentPage
   AdwActionRow *teacher_epochs_row;
   GtkSpinButton *teacher_epochs_spin;
   GtkSpinButton *epochs_spin;
+  AdwActionRow *transfer_limit_row;
+  GtkSpinButton *transfer_limit_spin;
   GtkSpinButton *seed_spin;
   GtkSpinButton *threads_spin;
   GtkImage *check_icon;

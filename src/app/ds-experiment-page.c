@@ -119,6 +119,7 @@ update_visibility (DsExperimentPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->final_temperature_row),
                             gtk_switch_get_active (self->anneal_switch));
   gtk_widget_set_sensitive (GTK_WIDGET (self->teacher_epochs_row), cfg->mode == KD_MODE_OFFLINE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transfer_limit_row), cfg->mode == KD_MODE_OFFLINE);
   gtk_widget_set_visible (GTK_WIDGET (self->momentum_row), cfg->optim.kind == KD_OPTIM_SGD);
 }
 
@@ -157,6 +158,9 @@ load_from_experiment (DsExperimentPage *self)
   set_spin (self->batch_spin, cfg->batch);
   set_spin (self->teacher_epochs_spin, cfg->teacher_epochs);
   set_spin (self->epochs_spin, cfg->epochs);
+  /* Online, the field keeps what the user typed for offline (the run ignores it). */
+  if (cfg->mode == KD_MODE_OFFLINE)
+    set_spin (self->transfer_limit_spin, cfg->transfer_limit);
   set_spin (self->seed_spin, (double)cfg->seed);
   set_spin (self->threads_spin, cfg->threads);
   update_preset_row (self);
@@ -202,6 +206,10 @@ read_config (DsExperimentPage *self, KdTrainConfig *cfg)
   cfg->batch = gtk_spin_button_get_value_as_int (self->batch_spin);
   cfg->teacher_epochs = gtk_spin_button_get_value_as_int (self->teacher_epochs_spin);
   cfg->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  /* A separate transfer set needs a teacher trained first: online runs use all samples. */
+  cfg->transfer_limit = cfg->mode == KD_MODE_OFFLINE
+                            ? gtk_spin_button_get_value_as_int (self->transfer_limit_spin)
+                            : 0;
   cfg->seed = (guint64)gtk_spin_button_get_value (self->seed_spin);
   cfg->threads = gtk_spin_button_get_value_as_int (self->threads_spin);
 }
@@ -350,11 +358,14 @@ validate_data (DsExperimentPage *self)
 static long
 total_steps (const KdTrainConfig *cfg, const DsData *data)
 {
-  long batches = (data->train->n + cfg->batch - 1) / cfg->batch;
+  int n = data->train->n;
+  int n_student = cfg->transfer_limit > 0 && cfg->transfer_limit < n ? cfg->transfer_limit : n;
+  long batches = (n + cfg->batch - 1) / cfg->batch;
+  long student_batches = (n_student + cfg->batch - 1) / cfg->batch;
 
   if (cfg->mode == KD_MODE_ONLINE)
     return batches * cfg->epochs;
-  return batches * ((long)cfg->teacher_epochs + cfg->epochs);
+  return batches * cfg->teacher_epochs + student_batches * cfg->epochs;
 }
 
 static void
@@ -531,6 +542,8 @@ ds_experiment_page_class_init (DsExperimentPageClass *klass)
   BIND (teacher_epochs_row);
   BIND (teacher_epochs_spin);
   BIND (epochs_spin);
+  BIND (transfer_limit_row);
+  BIND (transfer_limit_spin);
   BIND (seed_spin);
   BIND (threads_spin);
   BIND (check_icon);
@@ -586,6 +599,7 @@ ds_experiment_page_init (DsExperimentPage *self)
   connect_changed (self, self->batch_spin, "value-changed");
   connect_changed (self, self->teacher_epochs_spin, "value-changed");
   connect_changed (self, self->epochs_spin, "value-changed");
+  connect_changed (self, self->transfer_limit_spin, "value-changed");
   connect_changed (self, self->seed_spin, "value-changed");
   connect_changed (self, self->threads_spin, "value-changed");
 }

@@ -2,7 +2,9 @@
  *
  * The Fashion-MNIST ones reproduce measurements made with PyTorch (DESIGN.md): a tiny student
  * losing accuracy at T = 4 on the full set while its KL to the teacher falls, and a wider
- * student gaining from distillation when the transfer set is small.
+ * student gaining from distillation when it learns from a small transfer set while the
+ * teacher learned from all the data (PyTorch, bench/pytorch_kd.py --transfer-limit 3000:
+ * +1.2 points; Distillscope +1.5 and +1.3 points for seeds 0 and 1).
  */
 #include "config.h"
 
@@ -45,14 +47,15 @@ static const DsPreset presets[] = {
   },
   {
       .id = "fashion-small-transfer",
-      .title = N_ ("Small transfer set: does distillation help? (3,000 images, 40 epochs)"),
-      .description = N_ ("Only the first 3,000 Fashion-MNIST images and 40 student epochs at "
-                         "T=1, where a teacher’s outputs should carry more than the few hard "
-                         "labels. With PyTorch a distilled 300-unit student gained about 1.5 "
-                         "points over its baseline here; compare with what this run shows."),
-      .data_spec = "fashion-mnist", .train_limit = 3000,
+      .title = N_ ("Small transfer set: distillation helps (3,000 images, 40 epochs)"),
+      .description = N_ ("The teacher learns from all 60,000 Fashion-MNIST images; the two "
+                         "300-unit students see only the first 3,000, for 40 epochs at T=1. "
+                         "The teacher’s soft labels carry what the few hard labels miss: the "
+                         "distilled student ends about 1.5 points above its baseline, as it "
+                         "does in PyTorch. About three minutes on two cores."),
+      .data_spec = "fashion-mnist",
       .teacher_arch = "fc1200-fc1200", .student_arch = "fc300",
-      .teacher_epochs = 5, .epochs = 40,
+      .teacher_epochs = 5, .epochs = 40, .transfer_limit = 3000,
       AT_T (1.0f), OFFLINE_ADAM,
   },
   {
@@ -108,6 +111,7 @@ ds_preset_apply (const DsPreset *preset, KdTrainConfig *cfg)
   g_strlcpy (cfg->student_arch, preset->student_arch, sizeof cfg->student_arch);
   cfg->teacher_epochs = preset->teacher_epochs;
   cfg->epochs = preset->epochs;
+  cfg->transfer_limit = preset->transfer_limit;
   cfg->T0 = preset->T0;
   cfg->T1 = preset->T1;
   cfg->alpha = preset->alpha;

@@ -18,6 +18,7 @@ typedef struct
   const char *student_arch;
   int teacher_epochs;
   int epochs;
+  int transfer_limit; /* the students' transfer set, first N training samples; 0: all */
   float T0, T1;
   float alpha;
   KdMode mode;

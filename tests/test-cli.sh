@@ -51,6 +51,8 @@ expect_usage "arch does not fit data" "pool" train --data spirals --student pool
 expect_usage "unknown dataset" "nonexistent-set" train --data nonexistent-set
 expect_usage "unknown option" "--frobnicate" train --frobnicate
 expect_usage "stray argument" "stray" train stray
+expect_usage "transfer set 0" "--transfer-limit" train --transfer-limit 0
+expect_usage "transfer set online" "offline mode" train --mode online --transfer-limit 100
 
 # A tiny experiment, results as JSON on stdout.
 if "$cli" train "${tiny[@]}" --json - >"$tmp/run.json" 2>"$tmp/err"; then
@@ -70,6 +72,18 @@ PY
   then ok "train --json - writes the results"; else not_ok "train --json - writes the results" "$(head -c 400 "$tmp/run.json")"; fi
 else
   not_ok "train --json - writes the results" "$(cat "$tmp/err")"
+fi
+
+# A transfer set: the students' steps cover 100 samples, the teacher's all 600; the table and
+# the JSON config say so.
+if "$cli" train "${tiny_loud[@]}" --transfer-limit 100 --json "$tmp/transfer.json" \
+     >"$tmp/table" 2>/dev/null \
+   && grep -q "transfer set of the first 100 training samples; the teacher from all 600" "$tmp/table" \
+   && $py -c 'import json,sys; assert json.load(open(sys.argv[1]))["config"]["transfer_limit"] == 100' \
+        "$tmp/transfer.json"; then
+  ok "train --transfer-limit"
+else
+  not_ok "train --transfer-limit" "$(cat "$tmp/table")"
 fi
 
 # The table on stdout names the three models.

@@ -16,7 +16,10 @@ main (int argc, char **argv)
   kd_blas_restart_with_fast_kernel (argv);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* build-aux/dev run points this at the build's catalogues, so an uninstalled build speaks
+   * the user's language too. */
+  const char *localedir = g_getenv ("DISTILLSCOPE_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_application_name ("Distillscope");

@@ -312,6 +312,58 @@ sum (const float *p, int n)
   return s;
 }
 
+static gboolean
+match_label_prefix (GtkWidget *widget, gconstpointer prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* The text of the similarity matrices' title. */
+static const char *
+similarity_title (GtkWidget *page)
+{
+  GtkWidget *label = find_widget (page, match_label_prefix, "Class Similarity at T = ");
+
+  return label ? gtk_label_get_text (GTK_LABEL (label)) : "";
+}
+
+typedef struct
+{
+  GtkWidget *page;
+  const char *title;
+} TitleWait;
+
+static gboolean
+similarity_title_is (gpointer data)
+{
+  TitleWait *w = data;
+
+  return g_strcmp0 (similarity_title (w->page), w->title) == 0;
+}
+
+/* The teacher's heat map shows kd_class_similarity at T (the diagonal may be hidden). */
+static void
+check_similarity_values (GtkWidget *heat_view, const DsTestResult *r, float T)
+{
+  const FigHeatmapData *heat = ds_figure_view_get_data (DS_FIGURE_VIEW (heat_view));
+  g_autofree double *expected = g_new0 (double, (gsize)r->K * r->K);
+  int shown = 0;
+
+  g_assert_nonnull (heat);
+  g_assert_cmpint (heat->n_rows, ==, r->K);
+  g_assert_cmpint (kd_class_similarity (r->logits[KD_TEACHER], r->data->test->labels, r->n, r->K, T,
+                                        expected, NULL),
+                   ==, KD_OK);
+  for (int i = 0; i < r->K * r->K; i++)
+    if (isfinite (heat->values[i]))
+      {
+        g_assert_cmpfloat_with_epsilon (heat->values[i], expected[i], 1e-6);
+        shown++;
+      }
+  g_assert_cmpint (shown, >=, r->K * (r->K - 1));
+}
+
 static void
 check_soft_labels (DsWindow *window, DsExperiment *exp)
 {
@@ -347,7 +399,18 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
                    ds_test_outputs_get_result (ds_test_outputs_get (exp))
                        ->data->test->labels[ds_experiment_get_selected_sample (exp)]);
   entropy_t1 = data->entropy[KD_TEACHER];
+  /* The matrices follow from a worker thread, titled with the temperature they are at. */
+  g_assert_true (
+      wait_for (similarity_title_is, &(TitleWait){ page, "Class Similarity at T = 1.00" }, 30));
+  check_similarity_values (views[1], ds_test_outputs_get_result (ds_test_outputs_get (exp)), 1.0f);
   gtk_range_set_value (scale, 3.0);
+  /* The bars move at once; the matrices of T = 1 never claim the new temperature. */
+  data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
+  g_assert_cmpfloat (data->temperature, ==, 8.0);
+  g_assert_cmpstr (similarity_title (page), ==, "Class Similarity at T = 1.00");
+  g_assert_true (
+      wait_for (similarity_title_is, &(TitleWait){ page, "Class Similarity at T = 8.00" }, 30));
+  check_similarity_values (views[1], ds_test_outputs_get_result (ds_test_outputs_get (exp)), 8.0f);
   spin (0.1);
   g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
                                   8.0, 1e-9);
@@ -375,6 +438,7 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
         cell = ds_figure_view_get_hover_text (DS_FIGURE_VIEW (views[1]), x, y);
     g_assert_nonnull (cell);
     g_assert_nonnull (strstr (cell, "seen as"));
+    g_assert_nonnull (strstr (cell, "T = 8.00"));
     g_assert_null (ds_figure_view_get_hover_text (DS_FIGURE_VIEW (views[1]), 1, 1));
   }
 

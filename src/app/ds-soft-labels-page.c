@@ -3,18 +3,23 @@
  * The logits come once per snapshot from DsTestOutputs (an analysis thread); everything that
  * depends on the temperature is derived from them here: the sample's three soft labels and
  * entropies (a softmax of K values, microseconds, so the slider redraws at once) and the three
- * class-similarity matrices (a softmax per test sample, coalesced to one update per frame).
+ * class-similarity matrices (a softmax per test sample: a DsAnalysis job in a worker thread,
+ * asked for once per frame, so that the bars never wait for them; the matrices follow when
+ * ready, titled with the temperature they are at, and a result for a temperature the slider
+ * has left is dropped).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ds-analysis-page.h"
 #include "ds-figure-view.h"
 #include "ds-format.h"
 #include "ds-output-status.h"
 #include "ds-sample-row.h"
+#include "ds-similarity-compute.h"
 #include "ds-soft-labels-page.h"
 #include "ds-test-outputs.h"
 #include "fig_heatmap.h"
@@ -49,8 +54,13 @@ struct _DsSoftLabelsPage
   char *labels_title;
   FigSoftLabelsData labels;
 
-  double *sim[KD_N_MODELS];       /* (K, K) */
-  float *sim_values[KD_N_MODELS]; /* (K, K) as shown: the diagonal hidden or not */
+  DsAnalysis *similarity;                /* DsSimilarityResult at the slider's temperature */
+  DsSimilarityLogits *similarity_logits; /* the shown result's, for its jobs */
+  guint similarity_generation;           /* counts adopted results, for the jobs' keys */
+  guint sim_generation;                  /* of the matrices in sim[] */
+  double sim_temperature;                /* of the matrices in sim[]; NAN when none */
+  double *sim[KD_N_MODELS];              /* (K, K) */
+  float *sim_values[KD_N_MODELS];        /* (K, K) as shown: the diagonal hidden or not */
   char *heat_titles[KD_N_MODELS];
   FigHeatmapData heat[KD_N_MODELS];
   DsFigureView *heat_views[KD_N_MODELS];
@@ -212,48 +222,54 @@ set_distance_cells (DsSoftLabelsPage *self, int row, const KdSimilarityDistance 
 }
 
 static void
-update_distances (DsSoftLabelsPage *self)
+update_distances (DsSoftLabelsPage *self, const DsSimilarityResult *res)
 {
-  KdSimilarityDistance d[2] = { 0 };
-  gboolean ok[2];
+  static const KdSimilarityDistance none = { 0 };
 
   for (int i = 0; i < 2; i++)
+    set_distance_cells (self, i, res ? &res->distance[i] : &none, res && res->distance_ok[i]);
+  if (res != NULL && res->distance_ok[0] && res->distance_ok[1])
     {
-      ok[i] = kd_class_similarity_distance (self->sim[KD_TEACHER], self->sim[KD_STUDENT + i],
-                                            self->K, &d[i])
-              == KD_OK;
-      set_distance_cells (self, i, &d[i], ok[i]);
-    }
-  if (ok[0] && ok[1])
-    {
+      const KdSimilarityDistance *d = res->distance;
       g_autofree char *verdict = g_strdup_printf (
           d[0].kl < d[1].kl
               ? _ ("At T = %.2f the distilled student’s matrix is closer to the teacher’s than the "
                    "baseline’s is (KL %.4f against %.4f).")
               : _ ("At T = %.2f the distilled student’s matrix is not closer to the teacher’s than "
                    "the baseline’s is (KL %.4f against %.4f)."),
-          self->temperature, d[0].kl, d[1].kl);
+          (double)res->temperature, d[0].kl, d[1].kl);
       gtk_label_set_text (self->distance_verdict, verdict);
     }
   else
     gtk_label_set_text (self->distance_verdict, "");
 }
 
+/* Shows the similarity result, or none: the heat maps, their title and the distances all say
+ * the temperature the matrices are at, which lags the slider's while a job runs. */
 static void
 update_similarity (DsSoftLabelsPage *self)
 {
-  const DsTestResult *r = current_result (self);
+  const DsSimilarityResult *res = ds_analysis_get_result (self->similarity);
   gboolean hide_diagonal = gtk_switch_get_active (self->diagonal_switch);
   gsize KK = (gsize)self->K * self->K;
   g_autofree char *title = NULL;
   double vmax = 0.0;
 
-  if (r == NULL)
-    return;
+  if (res != NULL && (res->K != self->K || self->sim[0] == NULL))
+    res = NULL;
+  self->sim_generation = res ? res->generation : 0;
+  self->sim_temperature = res ? res->temperature : NAN;
+  update_distances (self, res);
+  if (res == NULL)
+    {
+      for (int m = 0; m < KD_N_MODELS; m++)
+        ds_figure_view_set_figure (self->heat_views[m], FIG_KIND_HEATMAP, NULL);
+      gtk_label_set_text (self->similarity_title, "");
+      return;
+    }
   for (int m = 0; m < KD_N_MODELS; m++)
     {
-      kd_class_similarity (r->logits[m], r->data->test->labels, r->n, r->K,
-                           (float)self->temperature, self->sim[m], NULL);
+      memcpy (self->sim[m], res->sim[m], KK * sizeof (double));
       for (gsize i = 0; i < KK; i++)
         {
           gboolean diagonal = i % (self->K + 1) == 0;
@@ -269,9 +285,36 @@ update_similarity (DsSoftLabelsPage *self)
       self->heat[m].vmax = vmax > 0.0 ? vmax : 1.0;
       ds_figure_view_set_figure (self->heat_views[m], FIG_KIND_HEATMAP, &self->heat[m]);
     }
-  title = g_strdup_printf (_ ("Class Similarity at T = %.2f"), self->temperature);
+  title = g_strdup_printf (_ ("Class Similarity at T = %.2f"), (double)res->temperature);
   gtk_label_set_text (self->similarity_title, title);
-  update_distances (self);
+}
+
+/* Only other matrices repaint the heat maps: "changed" also comes for every request. */
+static void
+similarity_changed_cb (DsSoftLabelsPage *self)
+{
+  const DsSimilarityResult *res = ds_analysis_get_result (self->similarity);
+
+  if (res == NULL
+          ? !isnan (self->sim_temperature)
+          : res->generation != self->sim_generation || res->temperature != self->sim_temperature)
+    update_similarity (self);
+}
+
+static void
+request_similarity (DsSoftLabelsPage *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->similarity_logits == NULL)
+    return;
+  /* The temperature as shown, two decimals: the key of the matrices of this result at it. */
+  key = g_strdup_printf ("%u|%.2f", self->similarity_generation, self->temperature);
+  ds_analysis_request (self->similarity, key,
+                       ds_similarity_input_new (self->similarity_logits,
+                                                self->similarity_generation,
+                                                (float)self->temperature),
+                       ds_similarity_input_free);
 }
 
 static gboolean
@@ -280,17 +323,41 @@ similarity_idle_cb (gpointer user_data)
   DsSoftLabelsPage *self = user_data;
 
   self->similarity_idle = 0;
-  update_similarity (self);
+  request_similarity (self);
   return G_SOURCE_REMOVE;
 }
 
-/* A slider drag sends many values a frame; the matrices follow once per frame. */
+/* A slider drag sends many values a frame; the matrices are asked for once per frame, and a
+ * job for a temperature the slider has left is cancelled and its result dropped. */
 static void
 queue_similarity (DsSoftLabelsPage *self)
 {
   if (self->similarity_idle == 0)
     self->similarity_idle
         = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, similarity_idle_cb, self, NULL);
+}
+
+static void
+setup_similarity (DsSoftLabelsPage *self)
+{
+  self->similarity = ds_analysis_new (ds_similarity_compute, ds_similarity_result_free, 8);
+  self->sim_temperature = NAN;
+  g_signal_connect_object (self->similarity, "changed", G_CALLBACK (similarity_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* The job in flight keeps the analysis alive: it must not call back into a disposed page. */
+static void
+clear_similarity (DsSoftLabelsPage *self)
+{
+  g_clear_handle_id (&self->similarity_idle, g_source_remove);
+  if (self->similarity != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->similarity, self);
+      ds_analysis_cancel (self->similarity);
+    }
+  g_clear_object (&self->similarity);
+  g_clear_pointer (&self->similarity_logits, ds_similarity_logits_unref);
 }
 
 static void
@@ -350,13 +417,14 @@ heat_hover (DsFigureView *view, double x, double y, gpointer user_data)
   int m = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view), "ds-model"));
   int row, col;
 
-  if (!ds_figure_view_pick_heatmap_cell (view, &self->heat[m], x, y, &row, &col))
+  if (isnan (self->sim_temperature)
+      || !ds_figure_view_pick_heatmap_cell (view, &self->heat[m], x, y, &row, &col))
     return NULL;
   /* Translators: hover text over a cell of a class-similarity matrix: the mean probability
    * the model gives class 1 for samples of true class 7, "True 7, seen as 1: 0.0523" */
   return g_strdup_printf (_ ("True %s, seen as %s: %.4f\n(%s, T = %.2f)"), self->class_names[row],
                           self->class_names[col], self->sim[m][(gsize)row * self->K + col],
-                          ds_model_title (m), self->temperature);
+                          ds_model_title (m), self->sim_temperature);
 }
 
 /* ---- temperature ----------------------------------------------------------------------------- */
@@ -449,13 +517,21 @@ adopt_result (DsSoftLabelsPage *self, const DsTestResult *r)
     }
   setup_heatmaps (self);
   self->labels = (FigSoftLabelsData){ 0 };
+  /* The matrices shown stay, titled with their temperature, until this result's arrive; those
+   * of another shape cannot. */
+  g_clear_pointer (&self->similarity_logits, ds_similarity_logits_unref);
+  self->similarity_logits = ds_similarity_logits_new (r);
+  self->similarity_generation++;
+  if (!same_shape)
+    ds_analysis_reset (self->similarity);
+  update_similarity (self);
   if (!self->temperature_set && r->temperature > 0.0f)
     {
       ds_soft_labels_page_set_temperature (self, r->temperature);
       return;
     }
   update_labels (self);
-  update_similarity (self);
+  request_similarity (self);
 }
 
 static void
@@ -610,6 +686,7 @@ ds_soft_labels_page_experiment_set (DsPage *page, DsExperiment *experiment)
   self->outputs = g_object_ref (ds_test_outputs_get (experiment));
   ds_sample_row_set_experiment (self->sample_row, experiment);
   setup_views (self);
+  setup_similarity (self);
   ds_page_follow_test_outputs (page, G_CALLBACK (refresh));
   g_signal_connect_object (experiment, "notify::selected-sample", G_CALLBACK (update_labels), self,
                            G_CONNECT_SWAPPED);
@@ -621,7 +698,7 @@ ds_soft_labels_page_dispose (GObject *object)
 {
   DsSoftLabelsPage *self = (DsSoftLabelsPage *)object;
 
-  g_clear_handle_id (&self->similarity_idle, g_source_remove);
+  clear_similarity (self);
   for (int m = 0; m < KD_N_MODELS; m++)
     if (self->heat_views[m] != NULL)
       ds_figure_view_set_figure (self->heat_views[m], FIG_KIND_HEATMAP, NULL);

@@ -41,7 +41,8 @@ typedef struct
   PangoContext *pango;
   PangoLayout *layout;
   PangoFontDescription *fonts[FIG_N_FONTS];
-  int current_font; /* the font set on layout, -1 for none */
+  int current_font;       /* the font set on layout, -1 for none */
+  GHashTable *text_sizes; /* font and text -> FigTextSize, of the labels measured so far */
 } FigCanvas;
 
 /* Where a text sits relative to (x, y): ax, ay pick the anchor inside its logical box

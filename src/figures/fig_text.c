@@ -55,6 +55,7 @@ fig_text_setup (FigCanvas *c)
 void
 fig_text_teardown (FigCanvas *c)
 {
+  g_clear_pointer (&c->text_sizes, g_hash_table_unref);
   for (int f = 0; f < FIG_N_FONTS; f++)
     g_clear_pointer (&c->fonts[f], pango_font_description_free);
   g_clear_object (&c->layout);
@@ -87,11 +88,30 @@ prepare (FigCanvas *c, FigFont font, const char *text, double max_width, double 
   *h = (double)logical.height / PANGO_SCALE;
 }
 
+typedef struct
+{
+  double w, h;
+} FigTextSize;
+
 void
 fig_text_size (FigCanvas *c, FigFont font, const char *text, double *width, double *height)
 {
-  double w, h;
-  prepare (c, font, text, 0, &w, &h);
+  /* Layouts measure the same labels again and again (tick labels for every candidate margin,
+   * "0.00" in a hundred heat map cells): shaping each once per paint is enough, and the sizes
+   * are exactly those of the layout. */
+  if (!c->text_sizes)
+    c->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  char *key = g_strdup_printf ("%d|%s", (int)font, text ? text : "");
+  FigTextSize *size = g_hash_table_lookup (c->text_sizes, key);
+  if (size)
+    g_free (key);
+  else
+    {
+      size = g_new (FigTextSize, 1);
+      prepare (c, font, text, 0, &size->w, &size->h);
+      g_hash_table_insert (c->text_sizes, key, size);
+    }
+  double w = size->w, h = size->h;
   if (width)
     *width = w;
   if (height)

@@ -410,6 +410,30 @@ assert_same_snapshot (const KdSnapshot *a, const KdSnapshot *b)
                      b->n_params[m] * sizeof (float));
 }
 
+typedef struct
+{
+  DsWindow *window;
+  int announced; /* times FINISHED was announced */
+  int complete;  /* ... with the results and Save already there */
+} FinishedCheck;
+
+/* Whoever reacts to FINISHED (a page, or the user looking at the header bar) must find the
+ * final results and an enabled Save already: checked when the state is announced, not later. */
+static void
+finished_announced_cb (DsExperiment *exp, GParamSpec *pspec, FinishedCheck *check)
+{
+  KdSnapshot *snap = ds_experiment_get_snapshot (exp);
+
+  if (ds_experiment_get_state (exp) != DS_RUN_STATE_FINISHED)
+    return;
+  check->announced++;
+  if (snap != NULL && snap->have_results && snap->progress.phase == KD_PHASE_DONE
+      && ds_experiment_get_unsaved (exp)
+      && gtk_widget_is_sensitive (
+          find_widget (GTK_WIDGET (check->window), match_button_action, "win.save")))
+    check->complete++;
+}
+
 static void
 test_run_save_reopen (void)
 {
@@ -418,6 +442,8 @@ test_run_save_reopen (void)
   g_autofree char *path = g_build_filename (tmp_dir, "run.dss", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   Counter counter = { 0 };
+  FinishedCheck finished = { window, 0, 0 };
+  gulong finished_handler;
   g_autofree char *metrics = NULL;
   KdSnapshot *snap;
   DsWindow *second;
@@ -425,10 +451,15 @@ test_run_save_reopen (void)
 
   set_tiny (exp, "blobs", 3);
   g_signal_connect_swapped (exp, "snapshot-changed", G_CALLBACK (count_cb), &counter);
+  finished_handler
+      = g_signal_connect (exp, "notify::state", G_CALLBACK (finished_announced_cb), &finished);
   g_assert_false (
       gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
   activate (window, "win.start");
   wait_state (exp, DS_RUN_STATE_FINISHED, 120);
+  g_signal_handler_disconnect (exp, finished_handler);
+  g_assert_cmpint (finished.announced, ==, 1);
+  g_assert_cmpint (finished.complete, ==, 1);
   g_assert_true (
       gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
   snap = ds_experiment_get_snapshot (exp);

@@ -542,9 +542,15 @@ test_close_mid_sweep (void)
   train_tiny (window, "blobs");
   page = show_page (window, "temperature");
   set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+  /* Long enough to be still training when the window goes, however fast the machine. */
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (
+          find_type (find_widget (page, match_row_title, "_Epochs"), GTK_TYPE_SPIN_BUTTON)),
+      100);
   g_assert_true (ds_temperature_page_run_sweep (DS_TEMPERATURE_PAGE (page), &error));
   g_assert_no_error (error);
   spin (0.1);
+  g_assert_true (ds_temperature_page_get_sweeping (DS_TEMPERATURE_PAGE (page)));
   close_window (window);
 }
 

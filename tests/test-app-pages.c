@@ -120,13 +120,29 @@ new_window (void)
   return window;
 }
 
+static gboolean
+is_null (gpointer pointer)
+{
+  return *(gpointer *)pointer == NULL;
+}
+
+/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
+static void
+drain (void)
+{
+  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
 static void
 close_window (DsWindow *window)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
+  gpointer gone = window;
   GList *windows;
 
   g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
   gtk_window_close (GTK_WINDOW (window));
   spin (0.1);
   windows = gtk_window_list_toplevels ();
@@ -137,7 +153,10 @@ close_window (DsWindow *window)
         gtk_window_close (l->data);
       }
   g_list_free (windows);
-  spin (0.3);
+  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
+   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
+  g_assert_true (wait_for (is_null, &gone, 30));
+  drain ();
   /* No page, analysis or sweep may keep the experiment alive after the window is gone. */
   g_assert_null (exp);
 }

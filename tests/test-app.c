@@ -152,21 +152,39 @@ respond (AdwMessageDialog *dialog, const char *response)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+static gboolean
+is_null (gpointer pointer)
+{
+  return *(gpointer *)pointer == NULL;
+}
+
+/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
+static void
+drain (void)
+{
+  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
 /* Closes the window, discarding unsaved results when it asks. */
 static void
 close_window (DsWindow *window)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
+  gpointer gone = window;
   AdwMessageDialog *dialog;
 
   g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
   gtk_window_close (GTK_WINDOW (window));
   spin (0.1);
   if ((dialog = visible_message_dialog ()) != NULL)
-    {
-      respond (dialog, "discard");
-      spin (0.2);
-    }
+    respond (dialog, "discard");
+  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
+   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
+  g_assert_true (wait_for (is_null, &gone, 30));
+  /* A data load the window cancelled lets go of the experiment in its callback, queued by now. */
+  drain ();
   /* Nothing may keep the experiment (and its worker) alive after the window is gone. */
   g_assert_null (exp);
 }

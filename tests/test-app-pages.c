@@ -120,13 +120,29 @@ new_window (void)
   return window;
 }
 
+static gboolean
+is_null (gpointer pointer)
+{
+  return *(gpointer *)pointer == NULL;
+}
+
+/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
+static void
+drain (void)
+{
+  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
 static void
 close_window (DsWindow *window)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
+  gpointer gone = window;
   GList *windows;
 
   g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
   gtk_window_close (GTK_WINDOW (window));
   spin (0.1);
   windows = gtk_window_list_toplevels ();
@@ -137,7 +153,10 @@ close_window (DsWindow *window)
         gtk_window_close (l->data);
       }
   g_list_free (windows);
-  spin (0.3);
+  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
+   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
+  g_assert_true (wait_for (is_null, &gone, 30));
+  drain ();
   /* No page, analysis or sweep may keep the experiment alive after the window is gone. */
   g_assert_null (exp);
 }
@@ -606,9 +625,15 @@ test_close_mid_sweep (void)
   train_tiny (window, "blobs");
   page = show_page (window, "temperature");
   set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+  /* Long enough to be still training when the window goes, however fast the machine. */
+  gtk_spin_button_set_value (
+      GTK_SPIN_BUTTON (
+          find_type (find_widget (page, match_row_title, "_Epochs"), GTK_TYPE_SPIN_BUTTON)),
+      100);
   g_assert_true (ds_temperature_page_run_sweep (DS_TEMPERATURE_PAGE (page), &error));
   g_assert_no_error (error);
   spin (0.1);
+  g_assert_true (ds_temperature_page_get_sweeping (DS_TEMPERATURE_PAGE (page)));
   close_window (window);
 }
 

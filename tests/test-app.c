@@ -152,21 +152,39 @@ respond (AdwMessageDialog *dialog, const char *response)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+static gboolean
+is_null (gpointer pointer)
+{
+  return *(gpointer *)pointer == NULL;
+}
+
+/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
+static void
+drain (void)
+{
+  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
 /* Closes the window, discarding unsaved results when it asks. */
 static void
 close_window (DsWindow *window)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
+  gpointer gone = window;
   AdwMessageDialog *dialog;
 
   g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
   gtk_window_close (GTK_WINDOW (window));
   spin (0.1);
   if ((dialog = visible_message_dialog ()) != NULL)
-    {
-      respond (dialog, "discard");
-      spin (0.2);
-    }
+    respond (dialog, "discard");
+  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
+   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
+  g_assert_true (wait_for (is_null, &gone, 30));
+  /* A data load the window cancelled lets go of the experiment in its callback, queued by now. */
+  drain ();
   /* Nothing may keep the experiment (and its worker) alive after the window is gone. */
   g_assert_null (exp);
 }
@@ -410,6 +428,30 @@ assert_same_snapshot (const KdSnapshot *a, const KdSnapshot *b)
                      b->n_params[m] * sizeof (float));
 }
 
+typedef struct
+{
+  DsWindow *window;
+  int announced; /* times FINISHED was announced */
+  int complete;  /* ... with the results and Save already there */
+} FinishedCheck;
+
+/* Whoever reacts to FINISHED (a page, or the user looking at the header bar) must find the
+ * final results and an enabled Save already: checked when the state is announced, not later. */
+static void
+finished_announced_cb (DsExperiment *exp, GParamSpec *pspec, FinishedCheck *check)
+{
+  KdSnapshot *snap = ds_experiment_get_snapshot (exp);
+
+  if (ds_experiment_get_state (exp) != DS_RUN_STATE_FINISHED)
+    return;
+  check->announced++;
+  if (snap != NULL && snap->have_results && snap->progress.phase == KD_PHASE_DONE
+      && ds_experiment_get_unsaved (exp)
+      && gtk_widget_is_sensitive (
+          find_widget (GTK_WIDGET (check->window), match_button_action, "win.save")))
+    check->complete++;
+}
+
 static void
 test_run_save_reopen (void)
 {
@@ -418,6 +460,8 @@ test_run_save_reopen (void)
   g_autofree char *path = g_build_filename (tmp_dir, "run.dss", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   Counter counter = { 0 };
+  FinishedCheck finished = { window, 0, 0 };
+  gulong finished_handler;
   g_autofree char *metrics = NULL;
   KdSnapshot *snap;
   DsWindow *second;
@@ -425,10 +469,15 @@ test_run_save_reopen (void)
 
   set_tiny (exp, "blobs", 3);
   g_signal_connect_swapped (exp, "snapshot-changed", G_CALLBACK (count_cb), &counter);
+  finished_handler
+      = g_signal_connect (exp, "notify::state", G_CALLBACK (finished_announced_cb), &finished);
   g_assert_false (
       gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
   activate (window, "win.start");
   wait_state (exp, DS_RUN_STATE_FINISHED, 120);
+  g_signal_handler_disconnect (exp, finished_handler);
+  g_assert_cmpint (finished.announced, ==, 1);
+  g_assert_cmpint (finished.complete, ==, 1);
   g_assert_true (
       gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), match_button_action, "win.save")));
   snap = ds_experiment_get_snapshot (exp);

@@ -12,8 +12,10 @@ typedef struct
   KdSweepConfig cfg;
   DsData *data;
   KdSnapshot *snapshot;
-  GObject *owner;
+  GWeakRef owner; /* weak: see ds_sweep_job_run_async() */
   DsSweepProgressFunc progress_func;
+  GAsyncReadyCallback callback;
+  gpointer user_data;
   GCancellable *cancellable;
   gulong cancel_handler;
   atomic_int cancel;
@@ -31,7 +33,7 @@ job_free (Job *job)
   g_clear_object (&job->cancellable);
   g_clear_pointer (&job->data, ds_data_unref);
   g_clear_pointer (&job->snapshot, kd_snapshot_unref);
-  g_clear_object (&job->owner);
+  g_weak_ref_clear (&job->owner);
   g_mutex_clear (&job->lock);
 }
 
@@ -46,13 +48,14 @@ progress_idle_cb (gpointer user_data)
 {
   Job *job = user_data;
   KdSweepProgress progress;
+  g_autoptr (GObject) owner = NULL;
 
   g_mutex_lock (&job->lock);
   progress = job->progress;
   job->idle_queued = FALSE;
   g_mutex_unlock (&job->lock);
-  if (!atomic_load (&job->cancel))
-    job->progress_func (job->owner, &progress);
+  if (!atomic_load (&job->cancel) && (owner = g_weak_ref_get (&job->owner)) != NULL)
+    job->progress_func (owner, &progress);
   return G_SOURCE_REMOVE;
 }
 
@@ -100,6 +103,18 @@ sweep_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     }
 }
 
+/* On the main thread, once the sweep has ended: the result goes to the owner if it is still
+ * there; otherwise the task frees it. */
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GObject) owner = g_weak_ref_get (&job->owner);
+
+  if (owner != NULL)
+    job->callback (owner, result, job->user_data);
+}
+
 void
 ds_sweep_job_run_async (GObject *owner,
                         const KdSweepConfig *cfg,
@@ -120,8 +135,10 @@ ds_sweep_job_run_async (GObject *owner,
   job->cfg = *cfg;
   job->data = ds_data_ref (data);
   job->snapshot = kd_snapshot_ref (snapshot);
-  job->owner = g_object_ref (owner);
+  g_weak_ref_init (&job->owner, owner);
   job->progress_func = progress;
+  job->callback = callback;
+  job->user_data = user_data;
   g_mutex_init (&job->lock);
   if (cancellable != NULL)
     {
@@ -130,7 +147,9 @@ ds_sweep_job_run_async (GObject *owner,
           = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), job, NULL);
     }
 
-  task = g_task_new (owner, cancellable, callback, user_data);
+  /* No source object: a task holds its source until it completes, and the owner (a page, which
+   * holds the experiment) cancels the sweep only when it is disposed. */
+  task = g_task_new (NULL, cancellable, done_cb, NULL);
   g_task_set_source_tag (task, ds_sweep_job_run_async);
   g_task_set_task_data (task, job, job_unref);
   /* A cancelled sweep still returns the runs it finished. */

@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 typedef void (*DsSweepProgressFunc) (GObject *owner, const KdSweepProgress *progress);
 
 /* Trains the sweep cfg over data from the teacher in snapshot (both referenced until done).
- * owner (referenced until done) is the GTask's source object and the progress callback's
- * first argument. Cancelling stops the runs between steps; finished runs are kept. */
+ * owner is the progress callback's and callback's first argument. It is held weakly, so a
+ * sweep never keeps it alive (an owner cancels its sweep when it goes); once it is finalized,
+ * neither is called and the result is dropped. Cancelling stops the runs between steps;
+ * finished runs are kept. */
 void ds_sweep_job_run_async (GObject *owner,
                              const KdSweepConfig *cfg,
                              DsData *data,

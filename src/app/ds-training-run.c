@@ -5,6 +5,11 @@
  * worker never touches GObject state or emits signals; it only swaps the pending snapshot and
  * adds an idle callback when none is pending, so a fast run wakes the UI at most once per
  * main-loop iteration whatever its step rate.
+ *
+ * The worker posts its end (and a divergence) together with the snapshot that goes with it,
+ * and the main thread announces them only once deliver() has taken that snapshot: a run is
+ * never FINISHED, STOPPED, FAILED or DIVERGED on the main thread while its final weights and
+ * results are still on their way (Save would be off, the results missing, for a moment).
  */
 #include "config.h"
 
@@ -67,6 +72,8 @@ struct _DsTrainingRun
 
   /* Main thread only. */
   KdSnapshot *snapshot;
+  WorkerEnd delivered_end;     /* self->end, as of the last deliver() */
+  gboolean delivered_diverged; /* self->diverged, as of the last deliver() */
   DsRunState state;
   double eta;
   char *message;
@@ -137,16 +144,23 @@ worker_end (DsTrainingRun *self, KdTrainer *tr, WorkerEnd end, KdStatus failure,
   g_clear_pointer (&old, kd_snapshot_unref);
 }
 
+/* Pauses after NaN/Inf, publishing the restored weights with the flag so that the main thread
+ * gets both in one delivery. */
 static void
-mark_diverged (DsTrainingRun *self, KdTrainer *tr)
+mark_diverged (DsTrainingRun *self, KdTrainer *tr, double active)
 {
+  KdSnapshot *snap = kd_trainer_snapshot (tr);
+  KdSnapshot *old;
+
   g_mutex_lock (&self->lock);
   self->diverged = TRUE;
   kd_trainer_divergence (tr, &self->diverged_model, &self->diverged_step);
   if (self->command == CMD_RUN)
     self->command = CMD_PAUSE;
   self->steps_requested = 0;
+  old = post_locked (self, snap, active);
   g_mutex_unlock (&self->lock);
+  g_clear_pointer (&old, kd_snapshot_unref);
 }
 
 /* Blocks while paused, after publishing the paused state when steps were taken since the last
@@ -207,7 +221,8 @@ worker_main (gpointer user_data)
 
       if (st == KD_ERR_DIVERGED)
         {
-          mark_diverged (self, tr);
+          mark_diverged (self, tr, active);
+          since = 0;
           continue;
         }
       if (st != KD_OK)
@@ -271,11 +286,12 @@ failure_message (KdStatus status, const char *arch_message)
     }
 }
 
-/* Called with lock held. */
+/* Called with lock held. The end and the divergence are those delivered, not the worker's
+ * latest: see the top of this file. */
 static DsRunState
 compute_state_locked (DsTrainingRun *self)
 {
-  switch (self->end)
+  switch (self->delivered_end)
     {
       case END_FINISHED:
         return DS_RUN_STATE_FINISHED;
@@ -289,7 +305,7 @@ compute_state_locked (DsTrainingRun *self)
     }
   if (self->thread == NULL)
     return DS_RUN_STATE_EMPTY;
-  if (self->diverged)
+  if (self->delivered_diverged)
     return DS_RUN_STATE_DIVERGED;
   return self->command == CMD_RUN ? DS_RUN_STATE_RUNNING : DS_RUN_STATE_PAUSED;
 }
@@ -349,7 +365,8 @@ deliver (DsTrainingRun *self, gboolean emit)
 
   g_mutex_lock (&self->lock);
   snap = g_steal_pointer (&self->pending);
-  end = self->end;
+  end = self->delivered_end = self->end;
+  self->delivered_diverged = self->diverged;
   active = self->active_seconds;
   if (self->idle_id != 0)
     {
@@ -368,8 +385,9 @@ deliver (DsTrainingRun *self, gboolean emit)
   update_eta (self, active);
   if (!emit)
     return;
-  update_state (self);
+  /* The snapshot first: whoever hears of the new state finds the weights that go with it. */
   g_signal_emit (self, signals[UPDATED], 0);
+  update_state (self);
 }
 
 static gboolean
@@ -394,7 +412,7 @@ send_command (DsTrainingRun *self, Command command, int steps)
       self->command = command;
       self->steps_requested += steps;
       if (command == CMD_RUN || steps > 0)
-        self->diverged = FALSE;
+        self->diverged = self->delivered_diverged = FALSE;
       if (command == CMD_PAUSE && steps == 0)
         self->steps_requested = 0;
       g_cond_broadcast (&self->cond);

@@ -65,6 +65,9 @@ struct _DsSoftLabelsPage
   FigHeatmapData heat[KD_N_MODELS];
   DsFigureView *heat_views[KD_N_MODELS];
   guint similarity_idle;
+  gint64 move_frame;  /* frame counter when the slider last moved; -1 before */
+  guint adopt_tick;   /* tick callback that shows a deferred similarity result */
+  gint64 defer_frame; /* frame counter when that result was deferred */
 
   DsFigureView *current_view;
   GtkLabel *entropy_labels[KD_N_MODELS];
@@ -289,16 +292,58 @@ update_similarity (DsSoftLabelsPage *self)
   gtk_label_set_text (self->similarity_title, title);
 }
 
-/* Only other matrices repaint the heat maps: "changed" also comes for every request. */
+static gint64
+frame_counter (DsSoftLabelsPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  return clock ? gdk_frame_clock_get_frame_counter (clock) : -1;
+}
+
+/* Shows the deferred matrices in the first frame after the one that paints the slider's move,
+ * or at the latest two frames after they came, so a continuous drag still sees them. */
+static gboolean
+adopt_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (widget);
+  gint64 now = gdk_frame_clock_get_frame_counter (clock);
+
+  if (now <= self->move_frame + 1 && now < self->defer_frame + 2)
+    return G_SOURCE_CONTINUE;
+  self->adopt_tick = 0;
+  update_similarity (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Only other matrices repaint the heat maps: "changed" also comes for every request. Matrices
+ * that arrive before the frame showing a slider move would add three heat maps to that frame:
+ * they wait for the next one, so each frame stays within its 16.7 ms. */
 static void
 similarity_changed_cb (DsSoftLabelsPage *self)
 {
   const DsSimilarityResult *res = ds_analysis_get_result (self->similarity);
+  gint64 now = frame_counter (self);
 
-  if (res == NULL
-          ? !isnan (self->sim_temperature)
-          : res->generation != self->sim_generation || res->temperature != self->sim_temperature)
-    update_similarity (self);
+  if (!(res == NULL
+            ? !isnan (self->sim_temperature)
+            : res->generation != self->sim_generation || res->temperature != self->sim_temperature))
+    return;
+  if (res != NULL && now >= 0 && now == self->move_frame)
+    {
+      if (self->adopt_tick == 0)
+        {
+          self->defer_frame = now;
+          self->adopt_tick
+              = gtk_widget_add_tick_callback (GTK_WIDGET (self), adopt_tick_cb, NULL, NULL);
+        }
+      return;
+    }
+  if (self->adopt_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->adopt_tick);
+      self->adopt_tick = 0;
+    }
+  update_similarity (self);
 }
 
 static void
@@ -351,6 +396,9 @@ static void
 clear_similarity (DsSoftLabelsPage *self)
 {
   g_clear_handle_id (&self->similarity_idle, g_source_remove);
+  if (self->adopt_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->adopt_tick);
+  self->adopt_tick = 0;
   if (self->similarity != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->similarity, self);
@@ -436,6 +484,7 @@ temperature_changed (DsSoftLabelsPage *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->temperature_scale),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, value, -1);
+  self->move_frame = frame_counter (self);
   update_labels (self);
   queue_similarity (self);
 }
@@ -764,6 +813,7 @@ ds_soft_labels_page_init (DsSoftLabelsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->temperature = 1.0;
+  self->move_frame = -1;
   ds_output_status_set_icon_name (self->status, "ds-soft-labels-symbolic");
   build_side_rows (self);
   add_scale_marks (self);

@@ -143,13 +143,16 @@ check_sgemm (bool ta, bool tb, int m, int n, int k, float beta, KdRng *rng)
 static void
 test_sgemm (void)
 {
-  static const int sizes[][3]
-      = { { 1, 1, 1 }, { 7, 5, 3 }, { 37, 29, 53 }, { 67, 45, 131 }, { 130, 96, 70 } };
+  /* The last two are large enough to be split over two threads: by rows, then by columns. */
+  static const int sizes[][3] = { { 1, 1, 1 },     { 7, 5, 3 },     { 37, 29, 53 },
+                                  { 67, 45, 131 }, { 130, 96, 70 }, { 45, 150, 64 } };
   KdRng rng;
   kd_rng_seed (&rng, 1);
-  for (int threads = 1; threads <= 2; threads++)
+  for (int mode = 0; mode < 3; mode++)
     {
-      kd_blas_set_threads (threads);
+      /* One thread; two split over the pool; two of OpenBLAS's own. */
+      kd_blas_set_threads (mode == 0 ? 1 : 2);
+      kd_blas_use_openblas_threads (mode == 2);
       for (int t = 0; t < 4; t++)
         for (size_t s = 0; s < G_N_ELEMENTS (sizes); s++)
           {
@@ -157,6 +160,7 @@ test_sgemm (void)
             check_sgemm (t & 1, t >> 1, sizes[s][0], sizes[s][1], sizes[s][2], 0.5f, &rng);
           }
     }
+  kd_blas_use_openblas_threads (false);
   kd_blas_set_threads (1);
 }
 

@@ -35,9 +35,16 @@ void kd_sgemm_ref (bool trans_a,
                    float *c,
                    int ldc);
 
-/* The process-wide thread budget for BLAS (>= 1). */
+/* The process-wide thread budget for BLAS (>= 1). Large GEMMs are split by rows or columns
+ * over the kd_parallel pool of that many threads, each part one single-threaded OpenBLAS
+ * call, so GEMMs and the optimizer share one set of threads and none spins while the other
+ * works. Not to be called from inside a kd_parallel_for job (calls do not nest). */
 void kd_blas_set_threads (int n);
 int kd_blas_get_threads (void);
+
+/* true: let OpenBLAS's own threads run each GEMM instead (the benchmark's reference for the
+ * library's sgemm rate). Process-wide; false by default. */
+void kd_blas_use_openblas_threads (bool use);
 
 /* OpenBLAS's DYNAMIC_ARCH picks its kernels by CPU model at load time; a model newer than the
  * library (Debian 12 ships 0.3.21) falls back to a generic SSE3 kernel ("Prescott") that is

@@ -80,8 +80,7 @@ train_step (KdNet *net,
   kd_dataset_fill_batch (ds, idx, B, x, y);
   const float *logits = kd_net_forward (net, x, B);
   kd_cross_entropy (logits, y, B, net->n_classes, dlogits);
-  kd_net_backward (net, dlogits, B, NULL);
-  kd_optim_step (opt, net->params, net->grads);
+  kd_optim_backward_step (opt, net, dlogits, B);
 }
 
 static int

@@ -64,6 +64,12 @@ gemm_is_small (int m, int n, int k)
   return (double)m * n * k < KD_SMALL_GEMM_MACS || m < 16 || n < 16;
 }
 
+bool
+kd_sgemm_splits (int m, int n, int k)
+{
+  return kd_blas_get_threads () > 1 && !gemm_is_small (m, n, k);
+}
+
 /* One kd_sgemm call; `rows` says whether the pool splits C by rows or by columns. */
 typedef struct
 {
@@ -148,6 +154,38 @@ kd_sgemm (bool trans_a,
     blas_block (&g, 0, m, 0, n);
   else
     kd_parallel_for (g.rows ? (size_t)m : (size_t)n, 16, gemm_part, &g);
+}
+
+void
+kd_sgemm_serial (bool trans_a,
+                 bool trans_b,
+                 int m,
+                 int n,
+                 int k,
+                 float alpha,
+                 const float *a,
+                 int lda,
+                 const float *b,
+                 int ldb,
+                 float beta,
+                 float *c,
+                 int ldc)
+{
+  GemmJob g = { .trans_a = trans_a,
+                .trans_b = trans_b,
+                .m = m,
+                .n = n,
+                .k = k,
+                .lda = lda,
+                .ldb = ldb,
+                .ldc = ldc,
+                .alpha = alpha,
+                .beta = beta,
+                .a = a,
+                .b = b,
+                .c = c };
+  if (m > 0 && n > 0)
+    blas_block (&g, 0, m, 0, n);
 }
 
 void

@@ -21,6 +21,22 @@ void kd_sgemm (bool trans_a,
                float *c,
                int ldc);
 
+/* As kd_sgemm, on the calling thread only: for GEMMs inside a kd_parallel_for job. Requires
+ * OpenBLAS on one thread (the default; see kd_blas_use_openblas_threads). */
+void kd_sgemm_serial (bool trans_a,
+                      bool trans_b,
+                      int m,
+                      int n,
+                      int k,
+                      float alpha,
+                      const float *a,
+                      int lda,
+                      const float *b,
+                      int ldb,
+                      float beta,
+                      float *c,
+                      int ldc);
+
 void kd_sgemm_ref (bool trans_a,
                    bool trans_b,
                    int m,
@@ -41,6 +57,10 @@ void kd_sgemm_ref (bool trans_a,
  * works. Not to be called from inside a kd_parallel_for job (calls do not nest). */
 void kd_blas_set_threads (int n);
 int kd_blas_get_threads (void);
+
+/* Whether kd_sgemm would split an m x n x k GEMM over the threads: callers that split a GEMM
+ * themselves (to fuse work on each part) follow the same rule. */
+bool kd_sgemm_splits (int m, int n, int k);
 
 /* true: let OpenBLAS's own threads run each GEMM instead (the benchmark's reference for the
  * library's sgemm rate). Process-wide; false by default. */

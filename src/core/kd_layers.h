@@ -8,9 +8,11 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kd_parallel.h"
 #include "kd_rng.h"
 
 /* out (B, O) = in (B, I) . w^T (O, I) + b (O) */
@@ -26,6 +28,31 @@ void kd_dense_backward (const float *dout,
                         int B,
                         int I,
                         int O);
+
+/* Where a layer's parameters sit in the flat buffers, and the update (an optimizer step) to
+ * run on ranges [begin, end) of them once their gradients are complete. */
+typedef struct
+{
+  KdRangeFunc func;
+  void *data;
+  size_t w_offset, b_offset;
+} KdLayerUpdate;
+
+/* kd_dense_backward followed by `update` on every weight and bias, in blocks of rows of dw
+ * updated right after they are computed, while they are still in cache. din uses the weights
+ * from before the update. With relu_in, `in` is the output of a ReLU and din is that ReLU's
+ * input gradient (kd_relu_backward applied in the same pass). */
+void kd_dense_backward_update (const float *dout, /* (B, O) */
+                               const float *in,   /* (B, I) */
+                               const float *w,    /* (O, I) */
+                               float *din,        /* (B, I) or NULL */
+                               bool relu_in,
+                               float *dw, /* (O, I) */
+                               float *db, /* (O) */
+                               int B,
+                               int I,
+                               int O,
+                               const KdLayerUpdate *update);
 
 typedef struct
 {

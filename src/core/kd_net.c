@@ -351,6 +351,65 @@ kd_net_backward (KdNet *net, const float *dlogits, int b, float *dinput)
     }
 }
 
+/* Below this many parameters per thread, waking a helper for an update costs more than it
+ * saves (as the optimizer's own pass). */
+#define KD_UPDATE_MIN_CHUNK (64 * 1024)
+
+typedef struct
+{
+  const KdLayerUpdate *update;
+  size_t offset;
+} ShiftedUpdate;
+
+static void
+shifted_update (size_t begin, size_t end, void *data)
+{
+  const ShiftedUpdate *s = data;
+  s->update->func (s->offset + begin, s->offset + end, s->update->data);
+}
+
+/* A dense layer updates its rows as it computes them; any other layer with parameters has
+ * them updated in one parallel pass right after its backward. */
+static void
+layer_backward_update (
+    KdNet *net, int i, int b, const float *dout, float *din, bool relu_in, KdLayerUpdate *u)
+{
+  KdNetLayer *l = &net->layers[i];
+  u->w_offset = l->w_offset;
+  u->b_offset = l->b_offset;
+  if (l->type == KD_LAYER_DENSE)
+    {
+      kd_dense_backward_update (dout, net->acts[i], net->params + l->w_offset, din, relu_in,
+                                net->grads + l->w_offset, net->grads + l->b_offset, b,
+                                (int)layer_size (l->in_c, l->in_h, l->in_w), l->out_c, u);
+      return;
+    }
+  layer_backward (net, i, b, dout, din);
+  ShiftedUpdate s = { u, l->w_offset };
+  if (l->w_count + l->b_count > 0)
+    kd_parallel_for (l->w_count + l->b_count, KD_UPDATE_MIN_CHUNK, shifted_update, &s);
+}
+
+void
+kd_net_backward_update (KdNet *net, const float *dlogits, int b, KdRangeFunc func, void *user_data)
+{
+  KdLayerUpdate u = { .func = func, .data = user_data };
+  const float *dout = dlogits;
+  int buf = 0;
+  for (int i = net->n_layers - 1; i >= 0; i--)
+    {
+      /* A dense layer on a ReLU's output (not the first layer) writes the ReLU's input
+       * gradient itself, and the ReLU is skipped. */
+      bool relu_in = i > 1 && net->layers[i].type == KD_LAYER_DENSE
+                     && net->layers[i - 1].type == KD_LAYER_RELU;
+      float *din = i == 0 ? NULL : net->dact[buf];
+      layer_backward_update (net, i, b, dout, din, relu_in, &u);
+      i -= relu_in;
+      dout = din;
+      buf ^= 1;
+    }
+}
+
 void
 kd_net_zero_grads (KdNet *net)
 {

@@ -104,29 +104,43 @@ sgd_range (size_t begin, size_t end, void *data)
 /* Below this many parameters per thread, waking a helper costs more than it saves. */
 #define KD_OPTIM_MIN_CHUNK (64 * 1024)
 
-void
-kd_optim_step (KdOptim *opt, float *params, float *grads)
+/* Advances the step count and returns the update of this step as a range function. */
+static KdRangeFunc
+begin_step (KdOptim *opt, float *params, float *grads, UpdateJob *job)
 {
   const KdOptimConfig *c = &opt->cfg;
   opt->t++;
-  UpdateJob job = { .p = params,
-                    .g = grads,
-                    .m = opt->m,
-                    .v = opt->v,
-                    .wd = c->weight_decay,
-                    .eps = c->eps,
-                    .lr = c->lr };
-  if (c->kind == KD_OPTIM_ADAM)
+  *job = (UpdateJob){ .p = params,
+                      .g = grads,
+                      .m = opt->m,
+                      .v = opt->v,
+                      .wd = c->weight_decay,
+                      .eps = c->eps,
+                      .lr = c->lr };
+  if (c->kind != KD_OPTIM_ADAM)
     {
-      job.b1 = c->beta1;
-      job.b2 = c->beta2;
-      job.step = c->lr / (1.0f - powf (c->beta1, (float)opt->t));
-      job.inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float)opt->t));
-      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, adam_range, &job);
+      job->b1 = c->momentum;
+      return sgd_range;
     }
-  else
-    {
-      job.b1 = c->momentum;
-      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, sgd_range, &job);
-    }
+  job->b1 = c->beta1;
+  job->b2 = c->beta2;
+  job->step = c->lr / (1.0f - powf (c->beta1, (float)opt->t));
+  job->inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float)opt->t));
+  return adam_range;
+}
+
+void
+kd_optim_step (KdOptim *opt, float *params, float *grads)
+{
+  UpdateJob job;
+  KdRangeFunc update = begin_step (opt, params, grads, &job);
+  kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, update, &job);
+}
+
+void
+kd_optim_backward_step (KdOptim *opt, KdNet *net, const float *dlogits, int b)
+{
+  UpdateJob job;
+  KdRangeFunc update = begin_step (opt, net->params, net->grads, &job);
+  kd_net_backward_update (net, dlogits, b, update, &job);
 }

@@ -83,6 +83,41 @@ sum_of (const float *restrict x, size_t n)
 
 /* ---- dense ---- */
 
+/* Columns [n0, n1) of one dense forward, and its bias and ReLU on them while in cache. */
+typedef struct
+{
+  float *out, *relu_out;   /* (B, O), (B, O) or NULL */
+  const float *in, *w, *b; /* (B, I), (O, I), (O) */
+  int B, I, O;
+} DenseForwardJob;
+
+static void
+dense_forward_cols (size_t n0, size_t n1, void *data)
+{
+  const DenseForwardJob *j = data;
+  int n = (int)(n1 - n0);
+  kd_sgemm_serial (false, true, j->B, n, j->I, 1.0f, j->in, j->I, j->w + n0 * j->I, j->I, 0.0f,
+                   j->out + n0, j->O);
+  for (int r = 0; r < j->B; r++)
+    {
+      float *row = j->out + (size_t)r * j->O + n0;
+      add_to (row, j->b + n0, n);
+      if (j->relu_out)
+        kd_relu_forward (j->relu_out + (size_t)r * j->O + n0, row, (size_t)n);
+    }
+}
+
+/* Each thread multiplies its own columns and finishes them (bias, ReLU) itself: the
+ * element-wise passes then run in parallel, on data still in cache. */
+static void
+dense_forward_job (const DenseForwardJob *j)
+{
+  if (kd_sgemm_splits (j->B, j->O, j->I))
+    kd_parallel_for ((size_t)j->O, 16, dense_forward_cols, (void *)j);
+  else
+    dense_forward_cols (0, (size_t)j->O, (void *)j);
+}
+
 void
 kd_dense_forward (float *out,      /* (B, O) */
                   const float *in, /* (B, I) */
@@ -92,9 +127,23 @@ kd_dense_forward (float *out,      /* (B, O) */
                   int I,
                   int O)
 {
-  kd_sgemm (false, true, B, O, I, 1.0f, in, I, w, I, 0.0f, out, O);
-  for (int r = 0; r < B; r++)
-    add_to (out + (size_t)r * O, b, O);
+  DenseForwardJob j = { .out = out, .in = in, .w = w, .b = b, .B = B, .I = I, .O = O };
+  dense_forward_job (&j);
+}
+
+void
+kd_dense_relu_forward (float *out,      /* (B, O) */
+                       float *relu_out, /* (B, O) */
+                       const float *in, /* (B, I) */
+                       const float *w,  /* (O, I) */
+                       const float *b,  /* (O) */
+                       int B,
+                       int I,
+                       int O)
+{
+  DenseForwardJob j
+      = { .out = out, .relu_out = relu_out, .in = in, .w = w, .b = b, .B = B, .I = I, .O = O };
+  dense_forward_job (&j);
 }
 
 void

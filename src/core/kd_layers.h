@@ -18,6 +18,16 @@
 /* out (B, O) = in (B, I) . w^T (O, I) + b (O) */
 void
 kd_dense_forward (float *out, const float *in, const float *w, const float *b, int B, int I, int O);
+/* kd_dense_forward followed by kd_relu_forward (relu_out, out, B * O) in one pass. */
+void kd_dense_relu_forward (float *out,      /* (B, O) */
+                            float *relu_out, /* (B, O) */
+                            const float *in, /* (B, I) */
+                            const float *w,  /* (O, I) */
+                            const float *b,  /* (O) */
+                            int B,
+                            int I,
+                            int O);
+
 /* dw (O, I) += dout^T . in; db (O) += sum_b dout; din (B, I) = dout . w */
 void kd_dense_backward (const float *dout,
                         const float *in,

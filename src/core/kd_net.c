@@ -281,13 +281,34 @@ layer_forward (KdNet *net, int i, int b)
     }
 }
 
+/* Whether layer i is dense and layer i + 1 the ReLU on its output, which then run as one. */
+static bool
+relu_follows_dense (const KdNet *net, int i)
+{
+  return net->layers[i].type == KD_LAYER_DENSE && i + 1 < net->n_layers
+         && net->layers[i + 1].type == KD_LAYER_RELU;
+}
+
+/* Dense layer i and its ReLU (layer i + 1): both outputs are kept, as by two layers. */
+static void
+dense_relu_forward (KdNet *net, int i, int b)
+{
+  const KdNetLayer *l = &net->layers[i];
+  kd_dense_relu_forward (net->acts[i + 1], net->acts[i + 2], net->acts[i],
+                         net->params + l->w_offset, net->params + l->b_offset, b,
+                         (int)layer_size (l->in_c, l->in_h, l->in_w), l->out_c);
+}
+
 const float *
 kd_net_forward (KdNet *net, const float *in, int b)
 {
   if (in != net->acts[0])
     memcpy (net->acts[0], in, (size_t)b * kd_net_in_dim (net) * sizeof (float));
   for (int i = 0; i < net->n_layers; i++)
-    layer_forward (net, i, b);
+    if (relu_follows_dense (net, i))
+      dense_relu_forward (net, i++, b);
+    else
+      layer_forward (net, i, b);
   return net->acts[net->n_layers];
 }
 

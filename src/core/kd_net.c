@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kd_layers.h"
+#include "kd_mem.h"
 
 /* Appends a layer to `layers` from its spec, following the shape from (c, h, w). */
 static void
@@ -88,12 +89,12 @@ alloc_buffers (KdNet *net)
 {
   size_t largest = kd_net_in_dim (net);
   size_t B = (size_t)net->max_batch;
-  net->params = calloc (net->n_params ? net->n_params : 1, sizeof (float));
-  net->grads = calloc (net->n_params ? net->n_params : 1, sizeof (float));
+  net->params = kd_floats_new (net->n_params, true);
+  net->grads = kd_floats_new (net->n_params, true);
   net->acts = calloc ((size_t)net->n_layers + 1, sizeof (float *));
   if (!net->params || !net->grads || !net->acts)
     return KD_ERR_NOMEM;
-  net->acts[0] = malloc (B * kd_net_in_dim (net) * sizeof (float));
+  net->acts[0] = kd_floats_new (B * kd_net_in_dim (net), false);
   if (!net->acts[0])
     return KD_ERR_NOMEM;
   for (int i = 0; i < net->n_layers; i++)
@@ -101,7 +102,7 @@ alloc_buffers (KdNet *net)
       KdNetLayer *l = &net->layers[i];
       size_t out = layer_size (l->out_c, l->out_h, l->out_w);
       largest = out > largest ? out : largest;
-      net->acts[i + 1] = malloc (B * out * sizeof (float));
+      net->acts[i + 1] = kd_floats_new (B * out, false);
       if (!net->acts[i + 1])
         return KD_ERR_NOMEM;
       if (l->type == KD_LAYER_MAXPOOL && !(l->argmax = malloc (B * out * sizeof (int32_t))))
@@ -110,7 +111,7 @@ alloc_buffers (KdNet *net)
         return KD_ERR_NOMEM;
     }
   for (int k = 0; k < 2; k++)
-    if (!(net->dact[k] = malloc (B * largest * sizeof (float))))
+    if (!(net->dact[k] = kd_floats_new (B * largest, false)))
       return KD_ERR_NOMEM;
   return KD_OK;
 }
@@ -151,7 +152,7 @@ alloc_conv_workspace (KdNet *net)
         need = s > need ? s : need;
       }
   net->col_size = need;
-  if (need && !(net->col = malloc (need * sizeof (float))))
+  if (need && !(net->col = kd_floats_new (need, false)))
     return KD_ERR_NOMEM;
   return KD_OK;
 }

@@ -1,5 +1,6 @@
 #include "kd_optim.h"
 
+#include "kd_mem.h"
 #include "kd_parallel.h"
 
 #include <math.h>
@@ -28,8 +29,8 @@ kd_optim_new (const KdOptimConfig *cfg, size_t n, KdOptim **out)
     return KD_ERR_NOMEM;
   opt->cfg = *cfg;
   opt->n = n;
-  opt->m = calloc (n ? n : 1, sizeof (float));
-  opt->v = calloc (n ? n : 1, sizeof (float));
+  opt->m = kd_floats_new (n, true);
+  opt->v = kd_floats_new (n, true);
   if (!opt->m || !opt->v)
     {
       kd_optim_free (opt);

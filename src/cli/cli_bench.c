@@ -2,12 +2,14 @@
  *
  * Times full training steps (batch fill, forward, cross-entropy, backward, Adam) on random
  * 28x28 images, and the OpenBLAS sgemm rate on exactly the GEMM shapes of the MLP's step, so
- * the share of the attainable GEMM rate can be read off one run. The reference is OpenBLAS
- * with its own threads; the rate of the same GEMMs split over Distillscope's pool, as
- * training runs them, is reported beside it.
+ * the share of the attainable GEMM rate can be read off one run. The GEMMs are timed twice:
+ * on OpenBLAS's own threads, and split over Distillscope's pool as training runs them; the
+ * reference is the faster of the two, so the share never gains from a slow reference (OpenBLAS's
+ * spinning threads collapse when other processes load the cores).
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,8 @@ bench_json (int threads,
   json_builder_set_member_name (b, "blas_core");
   json_builder_add_string_value (b, kd_blas_core_name ());
   json_builder_set_member_name (b, "sgemm_gflops");
+  kd_json_add_double (b, fmax (sgemm[0], sgemm[1]));
+  json_builder_set_member_name (b, "sgemm_openblas_gflops");
   kd_json_add_double (b, sgemm[0]);
   json_builder_set_member_name (b, "sgemm_split_gflops");
   kd_json_add_double (b, sgemm[1]);
@@ -270,14 +274,14 @@ cli_bench (int argc, char **argv)
       if (strcmp (json, "-") == 0)
         return CLI_EXIT_OK;
     }
+  double best = fmax (sgemm[0], sgemm[1]);
   printf ("threads %d, batch %d, OpenBLAS kernel %s; sgemm on the MLP step's shapes: %.1f "
-          "GFLOP/s (split over Distillscope's threads: %.1f)\n",
-          threads, B, kd_blas_core_name (), sgemm[0], sgemm[1]);
+          "GFLOP/s (OpenBLAS's threads %.1f, split over Distillscope's %.1f)\n",
+          threads, B, kd_blas_core_name (), best, sgemm[0], sgemm[1]);
   printf ("%-5s %-32s %12s %10s %10s %8s\n", "model", "architecture", "samples/s", "ms/step",
           "GFLOP/s", "of sgemm");
   for (int i = 0; i < n; i++)
     printf ("%-5s %-32s %12.0f %10.2f %10.1f %7.0f%%\n", models[i]->name, models[i]->arch,
-            res[i].samples_per_sec, res[i].step_ms, res[i].gflops,
-            100.0 * res[i].gflops / sgemm[0]);
+            res[i].samples_per_sec, res[i].step_ms, res[i].gflops, 100.0 * res[i].gflops / best);
   return CLI_EXIT_OK;
 }

@@ -166,6 +166,10 @@ sgemm_rate (int B, double seconds, bool openblas_threads)
   while ((t1 = g_get_monotonic_time ()) - t0 < (gint64)(seconds * 1e6));
   free (a), free (b), free (c);
   kd_blas_use_openblas_threads (false);
+  /* OpenBLAS's idle threads spin (sched_yield) for about 0.1 s after their last GEMM; they
+   * must not eat into the next measurement. */
+  if (openblas_threads)
+    g_usleep (300 * 1000);
   return flops / ((t1 - t0) / 1e6) / 1e9;
 }
 

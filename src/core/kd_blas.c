@@ -91,8 +91,8 @@ blas_block (const GemmJob *g, int m0, int m1, int n0, int n1)
                b, g->ldb, g->beta, g->c + (size_t)m0 * g->ldc + n0, g->ldc);
 }
 
-/* Each part of C is a GEMM over the full k, so every element sums in the same order
- * whatever the split, and the split itself is fixed for a thread count. */
+/* Each part of C is a GEMM over the full k; the split depends only on the shape and the
+ * thread count, so results repeat bit for bit for a thread count. */
 static void
 gemm_part (size_t begin, size_t end, void *data)
 {

@@ -283,27 +283,61 @@ conv_rows (const KdConvDims *d)
 
 /* Images per GEMM. Unfolding the whole batch at once writes the column matrix (29 MB for the
  * CNN's second layer) to memory and reads it back, which costs more than the GEMM itself;
- * chunks of a few images keep col and the GEMM output in L2 while still giving GEMMs of
- * hundreds of MFLOP that both BLAS threads share well. */
+ * chunks of a few images keep col and the GEMM output in the L2 of the core that runs the
+ * chunk's part (conv_run) while still giving GEMMs of tens of MFLOP. */
 #ifndef KD_CONV_CHUNK_FLOATS
 #define KD_CONV_CHUNK_FLOATS (256 * 1024)
 #endif
 
+/* Parts the batch is split into, each run on one thread: at most one per image. */
 static int
-conv_chunk (const KdConvDims *d)
+conv_parts (const KdConvDims *d)
+{
+  int p = d->parts < 1 ? 1 : d->parts;
+  return p < d->B ? p : d->B > 0 ? d->B : 1;
+}
+
+/* First image of part p: the batch is split as evenly as the image count allows. */
+static int
+part_begin (const KdConvDims *d, int parts, int p)
+{
+  return (int)((long long)d->B * p / parts);
+}
+
+/* Images per GEMM for a part of `images` images. */
+static int
+conv_chunk (const KdConvDims *d, int images)
 {
   size_t per_image = (conv_rows (d) + (size_t)d->C_out) * d->H_out * d->W_out;
   size_t nb = per_image ? KD_CONV_CHUNK_FLOATS / per_image : 1;
   if (nb < 1)
     nb = 1;
-  return nb < (size_t)d->B ? (int)nb : d->B;
+  return nb < (size_t)images ? (int)nb : images;
+}
+
+/* A split part's own dw and db, rounded to whole cache lines. */
+static size_t
+part_grads (const KdConvDims *d)
+{
+  return ((size_t)d->C_out * conv_rows (d) + (size_t)d->C_out + 15) & ~(size_t)15;
+}
+
+/* One part's workspace: col and the GEMM-order output of a chunk, then (when the batch is
+ * split) the part's own dw and db (part_grads), which are summed in part order afterwards.
+ * Whole cache lines, so every part starts on one. */
+static size_t
+part_work (const KdConvDims *d, int parts)
+{
+  int images = (d->B + parts - 1) / parts;
+  size_t n = (conv_rows (d) + (size_t)d->C_out) * conv_chunk (d, images) * d->H_out * d->W_out;
+  return ((n + 15) & ~(size_t)15) + (parts > 1 ? part_grads (d) : 0);
 }
 
 size_t
 kd_conv2d_workspace (const KdConvDims *d)
 {
-  /* col (C_in K K, nb H_out W_out) + the output in GEMM order (C_out, nb H_out W_out) */
-  return (conv_rows (d) + (size_t)d->C_out) * conv_chunk (d) * d->H_out * d->W_out;
+  int parts = conv_parts (d);
+  return (size_t)parts * part_work (d, parts);
 }
 
 /* Output columns [*lo, *hi) whose input column ow * stride - pad + kw lies inside the row. */
@@ -503,6 +537,21 @@ col2im (float *restrict din, /* (nb, C_in, H, W) */
       }
 }
 
+/* kd_sgemm, or kd_sgemm_serial inside a part that already has a thread of its own. */
+typedef void (*GemmFunc) (bool trans_a,
+                          bool trans_b,
+                          int m,
+                          int n,
+                          int k,
+                          float alpha,
+                          const float *a,
+                          int lda,
+                          const float *b,
+                          int ldb,
+                          float beta,
+                          float *c,
+                          int ldc);
+
 /* One chunk of nb images: out = W . col + b. The GEMM yields (C_out, nb, H_out W_out), which
  * for a single image already is NCHW; otherwise whole planes are copied into place. */
 static void
@@ -512,14 +561,15 @@ conv_forward_chunk (float *restrict out,      /* (nb, C_out, H_out, W_out) */
                     const float *restrict b,  /* (C_out) */
                     const KdConvDims *d,
                     int nb,
-                    float *restrict work)
+                    float *restrict work,
+                    GemmFunc gemm)
 {
   size_t rows = conv_rows (d), hw_out = (size_t)d->H_out * d->W_out, n = nb * hw_out;
   float *col = work;                                 /* (C_in K K, nb H_out W_out) */
   float *gemm_out = nb == 1 ? out : work + rows * n; /* (C_out, nb, H_out W_out) */
   im2col (col, in, d, nb);
-  kd_sgemm (false, false, d->C_out, (int)n, (int)rows, 1.0f, w, (int)rows, col, (int)n, 0.0f,
-            gemm_out, (int)n);
+  gemm (false, false, d->C_out, (int)n, (int)rows, 1.0f, w, (int)rows, col, (int)n, 0.0f, gemm_out,
+        (int)n);
   if (nb == 1)
     {
       for (int co = 0; co < d->C_out; co++)
@@ -532,24 +582,6 @@ conv_forward_chunk (float *restrict out,      /* (nb, C_out, H_out, W_out) */
                       gemm_out + ((size_t)co * nb + s) * hw_out, b[co], (int)hw_out);
 }
 
-void
-kd_conv2d_forward (float *restrict out,      /* (B, C_out, H_out, W_out) */
-                   const float *restrict in, /* (B, C_in, H, W) */
-                   const float *restrict w,  /* (C_out, C_in, K, K) */
-                   const float *restrict b,  /* (C_out) */
-                   const KdConvDims *d,
-                   float *restrict work) /* kd_conv2d_workspace (d) floats */
-{
-  int chunk = conv_chunk (d);
-  size_t in_image = (size_t)d->C_in * d->H * d->W;
-  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
-  for (int b0 = 0; b0 < d->B; b0 += chunk)
-    {
-      int nb = d->B - b0 < chunk ? d->B - b0 : chunk;
-      conv_forward_chunk (out + b0 * out_image, in + b0 * in_image, w, b, d, nb, work);
-    }
-}
-
 /* One chunk: dw += dout . col^T, db += row sums, and din = col2im (W^T . dout) if wanted. */
 static void
 conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
@@ -560,7 +592,8 @@ conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
                      float *restrict db,         /* (C_out) */
                      const KdConvDims *d,
                      int nb,
-                     float *restrict work)
+                     float *restrict work,
+                     GemmFunc gemm)
 {
   size_t rows = conv_rows (d), hw_out = (size_t)d->H_out * d->W_out, n = nb * hw_out;
   float *col = work;        /* (C_in K K, nb H_out W_out) */
@@ -577,13 +610,108 @@ conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
   for (int co = 0; co < d->C_out; co++)
     db[co] += sum_of (dmat + co * n, n);
   im2col (col, in, d, nb);
-  kd_sgemm (false, true, d->C_out, (int)rows, (int)n, 1.0f, dmat, (int)n, col, (int)n, 1.0f, dw,
-            (int)rows);
+  gemm (false, true, d->C_out, (int)rows, (int)n, 1.0f, dmat, (int)n, col, (int)n, 1.0f, dw,
+        (int)rows);
   if (!din)
     return;
-  kd_sgemm (true, false, (int)rows, (int)n, d->C_out, 1.0f, w, (int)rows, dmat, (int)n, 0.0f, col,
-            (int)n);
+  gemm (true, false, (int)rows, (int)n, d->C_out, 1.0f, w, (int)rows, dmat, (int)n, 0.0f, col,
+        (int)n);
   col2im (din, col, d, nb);
+}
+
+/* One conv pass over the batch, split into parts of whole images. */
+typedef struct
+{
+  const KdConvDims *d;
+  const float *in, *w, *b, *dout; /* b: forward only; dout: backward only */
+  float *out, *din, *dw, *db;     /* out: forward only; the rest backward only */
+  float *work;
+  int parts;
+  bool backward;
+} ConvJob;
+
+/* Part p's images, in chunks, on the calling thread. A split batch runs every GEMM serially
+ * (each thread already has a part) and accumulates into the part's own dw and db; otherwise
+ * the GEMMs may split over the pool and accumulate straight into dw and db. */
+static void
+conv_part (const ConvJob *j, int p)
+{
+  const KdConvDims *d = j->d;
+  int b0 = part_begin (d, j->parts, p), b1 = part_begin (d, j->parts, p + 1);
+  int chunk = conv_chunk (d, (d->B + j->parts - 1) / j->parts);
+  size_t stride = part_work (d, j->parts), rows = conv_rows (d);
+  float *work = j->work + (size_t)p * stride;
+  size_t in_image = (size_t)d->C_in * d->H * d->W;
+  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
+  GemmFunc gemm = j->parts > 1 ? kd_sgemm_serial : kd_sgemm;
+  float *dw = j->dw, *db = j->db;
+  if (j->backward && j->parts > 1)
+    {
+      dw = work + stride - part_grads (d);
+      db = dw + (size_t)d->C_out * rows;
+      memset (dw, 0, sizeof (float) * ((size_t)d->C_out * rows + d->C_out));
+    }
+  for (int s = b0; s < b1; s += chunk)
+    {
+      int nb = b1 - s < chunk ? b1 - s : chunk;
+      if (j->backward)
+        conv_backward_chunk (j->dout + s * out_image, j->in + s * in_image, j->w,
+                             j->din ? j->din + s * in_image : NULL, dw, db, d, nb, work, gemm);
+      else
+        conv_forward_chunk (j->out + s * out_image, j->in + s * in_image, j->w, j->b, d, nb, work,
+                            gemm);
+    }
+}
+
+/* Runs parts [begin / 16, end / 16): kd_parallel_for hands out ranges in multiples of 16, so
+ * with 16 indices per part each thread gets whole parts, one each when parts == threads. */
+static void
+conv_parts_range (size_t begin, size_t end, void *data)
+{
+  for (size_t p = begin / 16; p < end / 16; p++)
+    conv_part (data, (int)p);
+}
+
+/* Parallel over images rather than inside each GEMM: the conv GEMMs are small (64 x 588 x 288
+ * for the CNN's second layer), and split they ran at half a core's rate per thread while
+ * im2col, col2im and the bias ran serially between fork-joins. A part per thread does all of
+ * that itself, with one fork-join per pass. */
+static void
+conv_run (ConvJob *j)
+{
+  j->parts = conv_parts (j->d);
+  if (j->parts == 1)
+    conv_part (j, 0);
+  else
+    kd_parallel_for ((size_t)j->parts * 16, 16, conv_parts_range, j);
+}
+
+/* Adds each part's dw and db into the caller's, in part order: the same sums for the same
+ * batch and part count, however the threads were scheduled. */
+static void
+conv_reduce (const ConvJob *j)
+{
+  const KdConvDims *d = j->d;
+  size_t n = (size_t)d->C_out * conv_rows (d), stride = part_work (d, j->parts);
+  size_t at = stride - part_grads (d);
+  for (int p = 0; p < j->parts; p++)
+    {
+      const float *dw = j->work + p * stride + at;
+      add_to (j->dw, dw, (int)n);
+      add_to (j->db, dw + n, d->C_out);
+    }
+}
+
+void
+kd_conv2d_forward (float *restrict out,      /* (B, C_out, H_out, W_out) */
+                   const float *restrict in, /* (B, C_in, H, W) */
+                   const float *restrict w,  /* (C_out, C_in, K, K) */
+                   const float *restrict b,  /* (C_out) */
+                   const KdConvDims *d,
+                   float *restrict work) /* kd_conv2d_workspace (d) floats */
+{
+  ConvJob j = { .d = d, .in = in, .w = w, .b = b, .out = out, .work = work };
+  conv_run (&j);
 }
 
 void
@@ -597,15 +725,18 @@ kd_conv2d_backward (const float *restrict dout, /* (B, C_out, H_out, W_out) */
                     float *restrict work) /* kd_conv2d_workspace (d) floats */
 {
   /* The workspace is shared between layers, so the forward's columns are gone: rebuilt. */
-  int chunk = conv_chunk (d);
-  size_t in_image = (size_t)d->C_in * d->H * d->W;
-  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
-  for (int b0 = 0; b0 < d->B; b0 += chunk)
-    {
-      int nb = d->B - b0 < chunk ? d->B - b0 : chunk;
-      conv_backward_chunk (dout + b0 * out_image, in + b0 * in_image, w,
-                           din ? din + b0 * in_image : NULL, dw, db, d, nb, work);
-    }
+  ConvJob j = { .d = d,
+                .in = in,
+                .w = w,
+                .dout = dout,
+                .din = din,
+                .dw = dw,
+                .db = db,
+                .work = work,
+                .backward = true };
+  conv_run (&j);
+  if (j.parts > 1)
+    conv_reduce (&j);
 }
 
 /* ---- max-pool ---- */

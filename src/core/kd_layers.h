@@ -69,6 +69,11 @@ typedef struct
   int B, C_in, H, W; /* input (B, C_in, H, W) */
   int C_out, K, stride, pad;
   int H_out, W_out; /* output (B, C_out, H_out, W_out) */
+  /* Parts of whole images the batch is split into, each run on a thread of the kd_parallel
+   * pool with its own workspace and its own dw and db, added in part order (< 2: one part,
+   * whose GEMMs kd_sgemm may split). Results repeat bit for bit for the same parts; the
+   * workspace grows with them. */
+  int parts;
 } KdConvDims;
 
 /* Fills H_out/W_out; returns 0 when the geometry is valid. */

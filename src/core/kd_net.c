@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kd_blas.h"
 #include "kd_layers.h"
 #include "kd_mem.h"
 
@@ -117,9 +118,10 @@ alloc_buffers (KdNet *net)
 }
 
 static KdConvDims
-conv_dims (const KdNetLayer *l, int b)
+conv_dims (const KdNet *net, const KdNetLayer *l, int b)
 {
   KdConvDims d = { .B = b,
+                   .parts = net->conv_parts,
                    .C_in = l->in_c,
                    .H = l->in_h,
                    .W = l->in_w,
@@ -144,10 +146,13 @@ static KdStatus
 alloc_conv_workspace (KdNet *net)
 {
   size_t need = 0;
+  /* One part of the batch per thread (kd_conv2d_forward); fixed from here on, so a net's
+   * results do not depend on later changes of the budget. */
+  net->conv_parts = kd_blas_get_threads ();
   for (int i = 0; i < net->n_layers; i++)
     if (net->layers[i].type == KD_LAYER_CONV2D)
       {
-        KdConvDims d = conv_dims (&net->layers[i], net->max_batch);
+        KdConvDims d = conv_dims (net, &net->layers[i], net->max_batch);
         size_t s = kd_conv2d_workspace (&d);
         need = s > need ? s : need;
       }
@@ -256,7 +261,7 @@ layer_forward (KdNet *net, int i, int b)
         break;
       case KD_LAYER_CONV2D:
         {
-          KdConvDims d = conv_dims (l, b);
+          KdConvDims d = conv_dims (net, l, b);
           kd_conv2d_forward (out, in, net->params + l->w_offset, net->params + l->b_offset, &d,
                              net->col);
           break;
@@ -328,7 +333,7 @@ layer_backward (KdNet *net, int i, int b, const float *dout, float *din)
         break;
       case KD_LAYER_CONV2D:
         {
-          KdConvDims d = conv_dims (l, b);
+          KdConvDims d = conv_dims (net, l, b);
           kd_conv2d_backward (dout, in, net->params + l->w_offset, din, net->grads + l->w_offset,
                               net->grads + l->b_offset, &d, net->col);
           break;

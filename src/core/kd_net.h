@@ -47,7 +47,8 @@ typedef struct
   float *dact[2]; /* ping-pong activation gradients, (max_batch, largest layer) */
   float *col;     /* conv im2col workspace */
   size_t col_size;
-  bool training; /* dropout active */
+  int conv_parts; /* KdConvDims.parts: the thread budget when the workspace was sized */
+  bool training;  /* dropout active */
   KdRng drop_rng;
 } KdNet;
 

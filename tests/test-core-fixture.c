@@ -199,6 +199,21 @@ fixture_teardown (Fixture *fx, gconstpointer basename)
   g_free (fx->arch);
 }
 
+/* The same on two threads: GEMMs split over the pool, conv batches split into two parts. */
+static void
+fixture_setup_2 (Fixture *fx, gconstpointer basename)
+{
+  kd_blas_set_threads (2);
+  fixture_setup (fx, basename);
+}
+
+static void
+fixture_teardown_2 (Fixture *fx, gconstpointer basename)
+{
+  fixture_teardown (fx, basename);
+  kd_blas_set_threads (1);
+}
+
 static gboolean
 close_enough (double got, double want)
 {
@@ -358,7 +373,7 @@ test_kd_grads (Fixture *fx, gconstpointer basename)
 }
 
 static void
-add_fixture_tests (const char *name, const char *basename)
+add_fixture_tests (const char *name, const char *basename, int threads)
 {
   static const struct
   {
@@ -373,7 +388,10 @@ add_fixture_tests (const char *name, const char *basename)
     {
       g_autofree char *path = g_strdup_printf ("/core/fixture/%s/%s", name, cases[i].suffix);
 
-      g_test_add (path, Fixture, basename, fixture_setup, cases[i].func, fixture_teardown);
+      if (threads == 2)
+        g_test_add (path, Fixture, basename, fixture_setup_2, cases[i].func, fixture_teardown_2);
+      else
+        g_test_add (path, Fixture, basename, fixture_setup, cases[i].func, fixture_teardown);
     }
 }
 
@@ -383,8 +401,10 @@ main (int argc, char **argv)
   kd_test_use_fast_blas (argv);
   g_test_init (&argc, &argv, NULL);
 
-  add_fixture_tests ("mlp", "fixture-mlp.bin");
-  add_fixture_tests ("cnn", "fixture-cnn.bin");
+  add_fixture_tests ("mlp", "fixture-mlp.bin", 1);
+  add_fixture_tests ("cnn", "fixture-cnn.bin", 1);
+  add_fixture_tests ("mlp-2threads", "fixture-mlp.bin", 2);
+  add_fixture_tests ("cnn-2threads", "fixture-cnn.bin", 2);
 
   return g_test_run ();
 }

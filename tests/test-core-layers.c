@@ -143,13 +143,16 @@ check_sgemm (bool ta, bool tb, int m, int n, int k, float beta, KdRng *rng)
 static void
 test_sgemm (void)
 {
-  static const int sizes[][3]
-      = { { 1, 1, 1 }, { 7, 5, 3 }, { 37, 29, 53 }, { 67, 45, 131 }, { 130, 96, 70 } };
+  /* The last two are large enough to be split over two threads: by rows, then by columns. */
+  static const int sizes[][3] = { { 1, 1, 1 },     { 7, 5, 3 },     { 37, 29, 53 },
+                                  { 67, 45, 131 }, { 130, 96, 70 }, { 45, 150, 64 } };
   KdRng rng;
   kd_rng_seed (&rng, 1);
-  for (int threads = 1; threads <= 2; threads++)
+  for (int mode = 0; mode < 3; mode++)
     {
-      kd_blas_set_threads (threads);
+      /* One thread; two split over the pool; two of OpenBLAS's own. */
+      kd_blas_set_threads (mode == 0 ? 1 : 2);
+      kd_blas_use_openblas_threads (mode == 2);
       for (int t = 0; t < 4; t++)
         for (size_t s = 0; s < G_N_ELEMENTS (sizes); s++)
           {
@@ -157,6 +160,7 @@ test_sgemm (void)
             check_sgemm (t & 1, t >> 1, sizes[s][0], sizes[s][1], sizes[s][2], 0.5f, &rng);
           }
     }
+  kd_blas_use_openblas_threads (false);
   kd_blas_set_threads (1);
 }
 
@@ -300,6 +304,9 @@ static const KdConvDims conv_cases[] = {
   { .B = 2, .C_in = 2, .H = 11, .W = 8, .C_out = 3, .K = 5, .stride = 1, .pad = 1 },
   { .B = 2, .C_in = 1, .H = 5, .W = 6, .C_out = 2, .K = 2, .stride = 3, .pad = 1 },
   { .B = 2, .C_in = 2, .H = 4, .W = 9, .C_out = 2, .K = 1, .stride = 2, .pad = 1 },
+  /* The batch split into parts, each with its own dw and db (uneven; more parts than images). */
+  { .B = 3, .C_in = 3, .H = 7, .W = 9, .C_out = 4, .K = 3, .stride = 1, .pad = 1, .parts = 2 },
+  { .B = 2, .C_in = 2, .H = 9, .W = 7, .C_out = 2, .K = 5, .stride = 2, .pad = 2, .parts = 3 },
 };
 
 /* Too many elements to perturb one by one; checked against the direct loops instead. */
@@ -310,6 +317,9 @@ static const KdConvDims conv_large_cases[] = {
   { .B = 5, .C_in = 8, .H = 35, .W = 35, .C_out = 8, .K = 3, .stride = 1, .pad = 1 },
   /* One image per chunk, where the GEMM writes NCHW directly; strided, not "same". */
   { .B = 2, .C_in = 32, .H = 48, .W = 45, .C_out = 4, .K = 5, .stride = 2, .pad = 2 },
+  /* The same, with the batch split over threads: several chunks per part, uneven parts. */
+  { .B = 5, .C_in = 8, .H = 35, .W = 35, .C_out = 8, .K = 3, .stride = 1, .pad = 1, .parts = 2 },
+  { .B = 7, .C_in = 16, .H = 14, .W = 13, .C_out = 24, .K = 3, .stride = 1, .pad = 1, .parts = 3 },
 };
 
 static size_t
@@ -397,8 +407,8 @@ naive_conv (const ConvOp *op, double *out, const float *dout, double *din, doubl
 static char *
 conv_name (const KdConvDims *d)
 {
-  return g_strdup_printf ("b%dc%dh%dw%do%dk%ds%dp%d", d->B, d->C_in, d->H, d->W, d->C_out, d->K,
-                          d->stride, d->pad);
+  return g_strdup_printf ("b%dc%dh%dw%do%dk%ds%dp%dx%d", d->B, d->C_in, d->H, d->W, d->C_out, d->K,
+                          d->stride, d->pad, d->parts > 1 ? d->parts : 1);
 }
 
 static void
@@ -508,6 +518,51 @@ test_conv_accumulate (void)
   for (int o = 0; o < C; o++)
     g_assert_cmpfloat_with_epsilon (db2[o], 2.0f * db1[o], 1e-6f * (1.0f + fabsf (db1[o])));
   conv_op_clear (&op);
+}
+
+/* rel_diff against a float result. */
+static double
+rel_diff_floats (const float *x, const float *ref, size_t n)
+{
+  g_autofree double *r = g_new (double, n);
+  for (size_t i = 0; i < n; i++)
+    r[i] = ref[i];
+  return rel_diff (x, r, n, 1.0);
+}
+
+/* A split batch gives the same bits on every run (the parts' sums are added in part order,
+ * whatever the threads' timing), and the serial result up to rounding. */
+static void
+test_conv_parts_repeat (void)
+{
+  KdRng rng;
+  kd_rng_seed (&rng, 9);
+  KdConvDims dims = conv_large_cases[3];
+  ConvOp op = conv_op_new (&dims, &rng);
+  dims.parts = 1;
+  ConvOp serial = conv_op_new (&dims, &rng);
+  size_t n_in = conv_in_size (&op.d), n_out = conv_out_size (&op.d), n_w = conv_w_size (&op.d);
+  int C = op.d.C_out;
+  g_autofree float *r = g_new (float, n_out);
+  float *din[3] = { g_new (float, n_in), g_new (float, n_in), g_new (float, n_in) };
+  float *dw[3] = { g_new0 (float, n_w), g_new0 (float, n_w), g_new0 (float, n_w) };
+  float *db[3] = { g_new0 (float, C), g_new0 (float, C), g_new0 (float, C) };
+  fill_uniform (r, n_out, &rng, -1.0f, 1.0f);
+  kd_blas_set_threads (2);
+  for (int k = 0; k < 2; k++)
+    kd_conv2d_backward (r, op.in, op.w, din[k], dw[k], db[k], &op.d, op.work);
+  kd_conv2d_backward (r, op.in, op.w, din[2], dw[2], db[2], &serial.d, serial.work);
+  kd_blas_set_threads (1);
+  g_assert_cmpmem (din[0], n_in * sizeof (float), din[1], n_in * sizeof (float));
+  g_assert_cmpmem (dw[0], n_w * sizeof (float), dw[1], n_w * sizeof (float));
+  g_assert_cmpmem (db[0], C * sizeof (float), db[1], C * sizeof (float));
+  check_err ("parts din", rel_diff_floats (din[0], din[2], n_in), 1e-6);
+  check_err ("parts dw", rel_diff_floats (dw[0], dw[2], n_w), 1e-6);
+  check_err ("parts db", rel_diff_floats (db[0], db[2], C), 1e-6);
+  for (int k = 0; k < 3; k++)
+    g_free (din[k]), g_free (dw[k]), g_free (db[k]);
+  conv_op_clear (&op);
+  conv_op_clear (&serial);
 }
 
 static void
@@ -901,6 +956,7 @@ add_conv_tests (void)
   for (size_t i = 0; i < G_N_ELEMENTS (conv_large_cases); i++)
     add_conv_case ("reference", &conv_large_cases[i], test_conv_reference);
   g_test_add_func ("/core/layers/conv/accumulate", test_conv_accumulate);
+  g_test_add_func ("/core/layers/conv/parts-repeat", test_conv_parts_repeat);
   g_test_add_func ("/core/layers/conv/dims", test_conv_dims);
 }
 

@@ -459,6 +459,65 @@ test_net_finite_check (void)
   kd_net_free (net);
 }
 
+/* kd_optim_backward_step updates layer by layer, fused into the backward pass (and with the
+ * ReLUs folded into the dense layers); it must give exactly the weights of a backward pass
+ * followed by one optimizer pass, on one thread and split over two. */
+static void
+check_fused_step (const char *arch, KdOptimKind kind, int threads)
+{
+  enum
+  {
+    B = 24,
+    K = 10,
+    STEPS = 3
+  };
+  kd_blas_set_threads (threads);
+  KdNet *a = make_net (arch, 1, 28, 28, K, B, 5), *b = NULL;
+  g_assert_cmpint (kd_net_clone (a, B, &b), ==, KD_OK);
+  a->training = b->training = true;
+  KdOptimConfig cfg;
+  kd_optim_config_default (&cfg, kind);
+  KdOptim *oa = NULL, *ob = NULL;
+  g_assert_cmpint (kd_optim_new (&cfg, a->n_params, &oa), ==, KD_OK);
+  g_assert_cmpint (kd_optim_new (&cfg, b->n_params, &ob), ==, KD_OK);
+  g_autofree float *x = g_new (float, B * 784);
+  float dl[B * K];
+  uint8_t y[B];
+  KdRng rng;
+  kd_rng_seed (&rng, 9);
+  for (int s = 0; s < STEPS; s++)
+    {
+      for (int i = 0; i < B * 784; i++)
+        x[i] = 2.0f * kd_rng_uniform (&rng) - 1.0f;
+      for (int i = 0; i < B; i++)
+        y[i] = (uint8_t)kd_rng_below (&rng, K);
+      kd_cross_entropy (kd_net_forward (a, x, B), y, B, K, dl);
+      kd_net_backward (a, dl, B, NULL);
+      kd_optim_step (oa, a->params, a->grads);
+      kd_cross_entropy (kd_net_forward (b, x, B), y, B, K, dl);
+      kd_optim_backward_step (ob, b, dl, B);
+    }
+  g_assert_cmpmem (a->params, a->n_params * sizeof (float), b->params,
+                   b->n_params * sizeof (float));
+  g_assert_cmpmem (a->grads, a->n_params * sizeof (float), b->grads, b->n_params * sizeof (float));
+  kd_optim_free (oa);
+  kd_optim_free (ob);
+  kd_net_free (a);
+  kd_net_free (b);
+  kd_blas_set_threads (1);
+}
+
+static void
+test_optim_fused (void)
+{
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      check_fused_step ("fc200-fc120", KD_OPTIM_ADAM, threads);
+      check_fused_step ("fc64-drop0.2-fc32", KD_OPTIM_SGD, threads);
+      check_fused_step ("conv8-pool-conv16-pool-fc32", KD_OPTIM_ADAM, threads);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -481,5 +540,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/loss/stability", test_loss_stability);
   g_test_add_func ("/core/optim/adam", test_optim_adam);
   g_test_add_func ("/core/optim/sgd", test_optim_sgd);
+  g_test_add_func ("/core/optim/fused", test_optim_fused);
   return g_test_run ();
 }

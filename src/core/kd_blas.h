@@ -21,6 +21,22 @@ void kd_sgemm (bool trans_a,
                float *c,
                int ldc);
 
+/* As kd_sgemm, on the calling thread only: for GEMMs inside a kd_parallel_for job. Requires
+ * OpenBLAS on one thread (the default; see kd_blas_use_openblas_threads). */
+void kd_sgemm_serial (bool trans_a,
+                      bool trans_b,
+                      int m,
+                      int n,
+                      int k,
+                      float alpha,
+                      const float *a,
+                      int lda,
+                      const float *b,
+                      int ldb,
+                      float beta,
+                      float *c,
+                      int ldc);
+
 void kd_sgemm_ref (bool trans_a,
                    bool trans_b,
                    int m,
@@ -35,9 +51,20 @@ void kd_sgemm_ref (bool trans_a,
                    float *c,
                    int ldc);
 
-/* The process-wide thread budget for BLAS (>= 1). */
+/* The process-wide thread budget for BLAS (>= 1). Large GEMMs are split by rows or columns
+ * over the kd_parallel pool of that many threads, each part one single-threaded OpenBLAS
+ * call, so GEMMs and the optimizer share one set of threads and none spins while the other
+ * works. Not to be called from inside a kd_parallel_for job (calls do not nest). */
 void kd_blas_set_threads (int n);
 int kd_blas_get_threads (void);
+
+/* Whether kd_sgemm would split an m x n x k GEMM over the threads: callers that split a GEMM
+ * themselves (to fuse work on each part) follow the same rule. */
+bool kd_sgemm_splits (int m, int n, int k);
+
+/* true: let OpenBLAS's own threads run each GEMM instead (the benchmark's reference for the
+ * library's sgemm rate). Process-wide; false by default. */
+void kd_blas_use_openblas_threads (bool use);
 
 /* OpenBLAS's DYNAMIC_ARCH picks its kernels by CPU model at load time; a model newer than the
  * library (Debian 12 ships 0.3.21) falls back to a generic SSE3 kernel ("Prescott") that is

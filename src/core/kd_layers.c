@@ -52,6 +52,18 @@ add_scalar (float *restrict dst, float v, int n)
     dst[i] += v;
 }
 
+/* In place, the ReLU's backward: g stays where the ReLU's output is positive. */
+static void
+relu_mask (float *restrict g, const float *restrict out, int n)
+{
+  int i = 0;
+  for (; i + KD_LANES <= n; i += KD_LANES)
+    for (int j = 0; j < KD_LANES; j++)
+      g[i + j] = out[i + j] > 0.0f ? g[i + j] : 0.0f;
+  for (; i < n; i++)
+    g[i] = out[i] > 0.0f ? g[i] : 0.0f;
+}
+
 static float
 sum_of (const float *restrict x, size_t n)
 {
@@ -71,6 +83,41 @@ sum_of (const float *restrict x, size_t n)
 
 /* ---- dense ---- */
 
+/* Columns [n0, n1) of one dense forward, and its bias and ReLU on them while in cache. */
+typedef struct
+{
+  float *out, *relu_out;   /* (B, O), (B, O) or NULL */
+  const float *in, *w, *b; /* (B, I), (O, I), (O) */
+  int B, I, O;
+} DenseForwardJob;
+
+static void
+dense_forward_cols (size_t n0, size_t n1, void *data)
+{
+  const DenseForwardJob *j = data;
+  int n = (int)(n1 - n0);
+  kd_sgemm_serial (false, true, j->B, n, j->I, 1.0f, j->in, j->I, j->w + n0 * j->I, j->I, 0.0f,
+                   j->out + n0, j->O);
+  for (int r = 0; r < j->B; r++)
+    {
+      float *row = j->out + (size_t)r * j->O + n0;
+      add_to (row, j->b + n0, n);
+      if (j->relu_out)
+        kd_relu_forward (j->relu_out + (size_t)r * j->O + n0, row, (size_t)n);
+    }
+}
+
+/* Each thread multiplies its own columns and finishes them (bias, ReLU) itself: the
+ * element-wise passes then run in parallel, on data still in cache. */
+static void
+dense_forward_job (const DenseForwardJob *j)
+{
+  if (kd_sgemm_splits (j->B, j->O, j->I))
+    kd_parallel_for ((size_t)j->O, 16, dense_forward_cols, (void *)j);
+  else
+    dense_forward_cols (0, (size_t)j->O, (void *)j);
+}
+
 void
 kd_dense_forward (float *out,      /* (B, O) */
                   const float *in, /* (B, I) */
@@ -80,9 +127,23 @@ kd_dense_forward (float *out,      /* (B, O) */
                   int I,
                   int O)
 {
-  kd_sgemm (false, true, B, O, I, 1.0f, in, I, w, I, 0.0f, out, O);
-  for (int r = 0; r < B; r++)
-    add_to (out + (size_t)r * O, b, O);
+  DenseForwardJob j = { .out = out, .in = in, .w = w, .b = b, .B = B, .I = I, .O = O };
+  dense_forward_job (&j);
+}
+
+void
+kd_dense_relu_forward (float *out,      /* (B, O) */
+                       float *relu_out, /* (B, O) */
+                       const float *in, /* (B, I) */
+                       const float *w,  /* (O, I) */
+                       const float *b,  /* (O) */
+                       int B,
+                       int I,
+                       int O)
+{
+  DenseForwardJob j
+      = { .out = out, .relu_out = relu_out, .in = in, .w = w, .b = b, .B = B, .I = I, .O = O };
+  dense_forward_job (&j);
 }
 
 void
@@ -101,6 +162,98 @@ kd_dense_backward (const float *dout, /* (B, O) */
     add_to (db, dout + (size_t)r * O, O);
   if (din)
     kd_sgemm (false, false, B, I, O, 1.0f, dout, O, w, I, 0.0f, din, I);
+}
+
+/* Columns [c0, c1) of din = dout . w, times the ReLU's derivative when `in` came from one. */
+typedef struct
+{
+  const float *dout, *in, *w; /* (B, O), (B, I), (O, I) */
+  float *din;                 /* (B, I) */
+  int B, I, O;
+  bool relu_in;
+} DenseInputJob;
+
+static void
+dense_input_cols (size_t c0, size_t c1, void *data)
+{
+  const DenseInputJob *j = data;
+  int n = (int)(c1 - c0);
+  kd_sgemm_serial (false, false, j->B, n, j->O, 1.0f, j->dout, j->O, j->w + c0, j->I, 0.0f,
+                   j->din + c0, j->I);
+  if (!j->relu_in)
+    return;
+  for (int r = 0; r < j->B; r++)
+    {
+      size_t at = (size_t)r * j->I + c0;
+      relu_mask (j->din + at, j->in + at, n);
+    }
+}
+
+/* Split by columns as kd_sgemm would, each thread masking the columns it computed. */
+static void
+dense_input_grad (const float *dout,
+                  const float *in,
+                  const float *w,
+                  float *din,
+                  int B,
+                  int I,
+                  int O,
+                  bool relu_in)
+{
+  DenseInputJob j
+      = { .dout = dout, .in = in, .w = w, .din = din, .B = B, .I = I, .O = O, .relu_in = relu_in };
+  if (kd_sgemm_splits (B, I, O))
+    kd_parallel_for ((size_t)I, 16, dense_input_cols, &j);
+  else
+    dense_input_cols (0, (size_t)I, &j);
+}
+
+typedef struct
+{
+  const float *dout, *in; /* (B, O), (B, I) */
+  float *dw, *db;         /* (O, I), (O) */
+  int B, I, O;
+  const KdLayerUpdate *update;
+} DenseGradJob;
+
+/* Rows [r0, r1) of dw and db, then their update while the rows are still (mostly) in this
+ * core's cache. One GEMM per thread: splitting further would repack `in` for every block,
+ * which costs more than the cache misses it saves. The bias sums run over the batch in the
+ * same order as kd_dense_backward's. */
+static void
+dense_grad_rows (size_t r0, size_t r1, void *data)
+{
+  const DenseGradJob *j = data;
+  const KdLayerUpdate *u = j->update;
+  kd_sgemm_serial (true, false, (int)(r1 - r0), j->I, j->B, 1.0f, j->dout + r0, j->O, j->in, j->I,
+                   1.0f, j->dw + r0 * j->I, j->I);
+  for (int r = 0; r < j->B; r++)
+    add_to (j->db + r0, j->dout + (size_t)r * j->O + r0, (int)(r1 - r0));
+  u->func (u->w_offset + r0 * j->I, u->w_offset + r1 * j->I, u->data);
+  u->func (u->b_offset + r0, u->b_offset + r1, u->data);
+}
+
+void
+kd_dense_backward_update (const float *dout, /* (B, O) */
+                          const float *in,   /* (B, I) */
+                          const float *w,    /* (O, I) */
+                          float *din,        /* (B, I) or NULL */
+                          bool relu_in,
+                          float *dw, /* (O, I) */
+                          float *db, /* (O) */
+                          int B,
+                          int I,
+                          int O,
+                          const KdLayerUpdate *update)
+{
+  if (din)
+    dense_input_grad (dout, in, w, din, B, I, O, relu_in);
+  DenseGradJob j
+      = { .dout = dout, .in = in, .dw = dw, .db = db, .B = B, .I = I, .O = O, .update = update };
+  if (kd_sgemm_splits (O, I, B))
+    kd_parallel_for ((size_t)O, 16, dense_grad_rows, &j);
+  else
+    dense_grad_rows (0, (size_t)O, &j);
 }
 
 /* ---- conv2d ---- */
@@ -130,27 +283,61 @@ conv_rows (const KdConvDims *d)
 
 /* Images per GEMM. Unfolding the whole batch at once writes the column matrix (29 MB for the
  * CNN's second layer) to memory and reads it back, which costs more than the GEMM itself;
- * chunks of a few images keep col and the GEMM output in L2 while still giving GEMMs of
- * hundreds of MFLOP that both BLAS threads share well. */
+ * chunks of a few images keep col and the GEMM output in the L2 of the core that runs the
+ * chunk's part (conv_run) while still giving GEMMs of tens of MFLOP. */
 #ifndef KD_CONV_CHUNK_FLOATS
 #define KD_CONV_CHUNK_FLOATS (256 * 1024)
 #endif
 
+/* Parts the batch is split into, each run on one thread: at most one per image. */
 static int
-conv_chunk (const KdConvDims *d)
+conv_parts (const KdConvDims *d)
+{
+  int p = d->parts < 1 ? 1 : d->parts;
+  return p < d->B ? p : d->B > 0 ? d->B : 1;
+}
+
+/* First image of part p: the batch is split as evenly as the image count allows. */
+static int
+part_begin (const KdConvDims *d, int parts, int p)
+{
+  return (int)((long long)d->B * p / parts);
+}
+
+/* Images per GEMM for a part of `images` images. */
+static int
+conv_chunk (const KdConvDims *d, int images)
 {
   size_t per_image = (conv_rows (d) + (size_t)d->C_out) * d->H_out * d->W_out;
   size_t nb = per_image ? KD_CONV_CHUNK_FLOATS / per_image : 1;
   if (nb < 1)
     nb = 1;
-  return nb < (size_t)d->B ? (int)nb : d->B;
+  return nb < (size_t)images ? (int)nb : images;
+}
+
+/* A split part's own dw and db, rounded to whole cache lines. */
+static size_t
+part_grads (const KdConvDims *d)
+{
+  return ((size_t)d->C_out * conv_rows (d) + (size_t)d->C_out + 15) & ~(size_t)15;
+}
+
+/* One part's workspace: col and the GEMM-order output of a chunk, then (when the batch is
+ * split) the part's own dw and db (part_grads), which are summed in part order afterwards.
+ * Whole cache lines, so every part starts on one. */
+static size_t
+part_work (const KdConvDims *d, int parts)
+{
+  int images = (d->B + parts - 1) / parts;
+  size_t n = (conv_rows (d) + (size_t)d->C_out) * conv_chunk (d, images) * d->H_out * d->W_out;
+  return ((n + 15) & ~(size_t)15) + (parts > 1 ? part_grads (d) : 0);
 }
 
 size_t
 kd_conv2d_workspace (const KdConvDims *d)
 {
-  /* col (C_in K K, nb H_out W_out) + the output in GEMM order (C_out, nb H_out W_out) */
-  return (conv_rows (d) + (size_t)d->C_out) * conv_chunk (d) * d->H_out * d->W_out;
+  int parts = conv_parts (d);
+  return (size_t)parts * part_work (d, parts);
 }
 
 /* Output columns [*lo, *hi) whose input column ow * stride - pad + kw lies inside the row. */
@@ -350,6 +537,21 @@ col2im (float *restrict din, /* (nb, C_in, H, W) */
       }
 }
 
+/* kd_sgemm, or kd_sgemm_serial inside a part that already has a thread of its own. */
+typedef void (*GemmFunc) (bool trans_a,
+                          bool trans_b,
+                          int m,
+                          int n,
+                          int k,
+                          float alpha,
+                          const float *a,
+                          int lda,
+                          const float *b,
+                          int ldb,
+                          float beta,
+                          float *c,
+                          int ldc);
+
 /* One chunk of nb images: out = W . col + b. The GEMM yields (C_out, nb, H_out W_out), which
  * for a single image already is NCHW; otherwise whole planes are copied into place. */
 static void
@@ -359,14 +561,15 @@ conv_forward_chunk (float *restrict out,      /* (nb, C_out, H_out, W_out) */
                     const float *restrict b,  /* (C_out) */
                     const KdConvDims *d,
                     int nb,
-                    float *restrict work)
+                    float *restrict work,
+                    GemmFunc gemm)
 {
   size_t rows = conv_rows (d), hw_out = (size_t)d->H_out * d->W_out, n = nb * hw_out;
   float *col = work;                                 /* (C_in K K, nb H_out W_out) */
   float *gemm_out = nb == 1 ? out : work + rows * n; /* (C_out, nb, H_out W_out) */
   im2col (col, in, d, nb);
-  kd_sgemm (false, false, d->C_out, (int)n, (int)rows, 1.0f, w, (int)rows, col, (int)n, 0.0f,
-            gemm_out, (int)n);
+  gemm (false, false, d->C_out, (int)n, (int)rows, 1.0f, w, (int)rows, col, (int)n, 0.0f, gemm_out,
+        (int)n);
   if (nb == 1)
     {
       for (int co = 0; co < d->C_out; co++)
@@ -379,24 +582,6 @@ conv_forward_chunk (float *restrict out,      /* (nb, C_out, H_out, W_out) */
                       gemm_out + ((size_t)co * nb + s) * hw_out, b[co], (int)hw_out);
 }
 
-void
-kd_conv2d_forward (float *restrict out,      /* (B, C_out, H_out, W_out) */
-                   const float *restrict in, /* (B, C_in, H, W) */
-                   const float *restrict w,  /* (C_out, C_in, K, K) */
-                   const float *restrict b,  /* (C_out) */
-                   const KdConvDims *d,
-                   float *restrict work) /* kd_conv2d_workspace (d) floats */
-{
-  int chunk = conv_chunk (d);
-  size_t in_image = (size_t)d->C_in * d->H * d->W;
-  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
-  for (int b0 = 0; b0 < d->B; b0 += chunk)
-    {
-      int nb = d->B - b0 < chunk ? d->B - b0 : chunk;
-      conv_forward_chunk (out + b0 * out_image, in + b0 * in_image, w, b, d, nb, work);
-    }
-}
-
 /* One chunk: dw += dout . col^T, db += row sums, and din = col2im (W^T . dout) if wanted. */
 static void
 conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
@@ -407,7 +592,8 @@ conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
                      float *restrict db,         /* (C_out) */
                      const KdConvDims *d,
                      int nb,
-                     float *restrict work)
+                     float *restrict work,
+                     GemmFunc gemm)
 {
   size_t rows = conv_rows (d), hw_out = (size_t)d->H_out * d->W_out, n = nb * hw_out;
   float *col = work;        /* (C_in K K, nb H_out W_out) */
@@ -424,13 +610,108 @@ conv_backward_chunk (const float *restrict dout, /* (nb, C_out, H_out, W_out) */
   for (int co = 0; co < d->C_out; co++)
     db[co] += sum_of (dmat + co * n, n);
   im2col (col, in, d, nb);
-  kd_sgemm (false, true, d->C_out, (int)rows, (int)n, 1.0f, dmat, (int)n, col, (int)n, 1.0f, dw,
-            (int)rows);
+  gemm (false, true, d->C_out, (int)rows, (int)n, 1.0f, dmat, (int)n, col, (int)n, 1.0f, dw,
+        (int)rows);
   if (!din)
     return;
-  kd_sgemm (true, false, (int)rows, (int)n, d->C_out, 1.0f, w, (int)rows, dmat, (int)n, 0.0f, col,
-            (int)n);
+  gemm (true, false, (int)rows, (int)n, d->C_out, 1.0f, w, (int)rows, dmat, (int)n, 0.0f, col,
+        (int)n);
   col2im (din, col, d, nb);
+}
+
+/* One conv pass over the batch, split into parts of whole images. */
+typedef struct
+{
+  const KdConvDims *d;
+  const float *in, *w, *b, *dout; /* b: forward only; dout: backward only */
+  float *out, *din, *dw, *db;     /* out: forward only; the rest backward only */
+  float *work;
+  int parts;
+  bool backward;
+} ConvJob;
+
+/* Part p's images, in chunks, on the calling thread. A split batch runs every GEMM serially
+ * (each thread already has a part) and accumulates into the part's own dw and db; otherwise
+ * the GEMMs may split over the pool and accumulate straight into dw and db. */
+static void
+conv_part (const ConvJob *j, int p)
+{
+  const KdConvDims *d = j->d;
+  int b0 = part_begin (d, j->parts, p), b1 = part_begin (d, j->parts, p + 1);
+  int chunk = conv_chunk (d, (d->B + j->parts - 1) / j->parts);
+  size_t stride = part_work (d, j->parts), rows = conv_rows (d);
+  float *work = j->work + (size_t)p * stride;
+  size_t in_image = (size_t)d->C_in * d->H * d->W;
+  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
+  GemmFunc gemm = j->parts > 1 ? kd_sgemm_serial : kd_sgemm;
+  float *dw = j->dw, *db = j->db;
+  if (j->backward && j->parts > 1)
+    {
+      dw = work + stride - part_grads (d);
+      db = dw + (size_t)d->C_out * rows;
+      memset (dw, 0, sizeof (float) * ((size_t)d->C_out * rows + d->C_out));
+    }
+  for (int s = b0; s < b1; s += chunk)
+    {
+      int nb = b1 - s < chunk ? b1 - s : chunk;
+      if (j->backward)
+        conv_backward_chunk (j->dout + s * out_image, j->in + s * in_image, j->w,
+                             j->din ? j->din + s * in_image : NULL, dw, db, d, nb, work, gemm);
+      else
+        conv_forward_chunk (j->out + s * out_image, j->in + s * in_image, j->w, j->b, d, nb, work,
+                            gemm);
+    }
+}
+
+/* Runs parts [begin / 16, end / 16): kd_parallel_for hands out ranges in multiples of 16, so
+ * with 16 indices per part each thread gets whole parts, one each when parts == threads. */
+static void
+conv_parts_range (size_t begin, size_t end, void *data)
+{
+  for (size_t p = begin / 16; p < end / 16; p++)
+    conv_part (data, (int)p);
+}
+
+/* Parallel over images rather than inside each GEMM: the conv GEMMs are small (64 x 588 x 288
+ * for the CNN's second layer), and split they ran at half a core's rate per thread while
+ * im2col, col2im and the bias ran serially between fork-joins. A part per thread does all of
+ * that itself, with one fork-join per pass. */
+static void
+conv_run (ConvJob *j)
+{
+  j->parts = conv_parts (j->d);
+  if (j->parts == 1)
+    conv_part (j, 0);
+  else
+    kd_parallel_for ((size_t)j->parts * 16, 16, conv_parts_range, j);
+}
+
+/* Adds each part's dw and db into the caller's, in part order: the same sums for the same
+ * batch and part count, however the threads were scheduled. */
+static void
+conv_reduce (const ConvJob *j)
+{
+  const KdConvDims *d = j->d;
+  size_t n = (size_t)d->C_out * conv_rows (d), stride = part_work (d, j->parts);
+  size_t at = stride - part_grads (d);
+  for (int p = 0; p < j->parts; p++)
+    {
+      const float *dw = j->work + p * stride + at;
+      add_to (j->dw, dw, (int)n);
+      add_to (j->db, dw + n, d->C_out);
+    }
+}
+
+void
+kd_conv2d_forward (float *restrict out,      /* (B, C_out, H_out, W_out) */
+                   const float *restrict in, /* (B, C_in, H, W) */
+                   const float *restrict w,  /* (C_out, C_in, K, K) */
+                   const float *restrict b,  /* (C_out) */
+                   const KdConvDims *d,
+                   float *restrict work) /* kd_conv2d_workspace (d) floats */
+{
+  ConvJob j = { .d = d, .in = in, .w = w, .b = b, .out = out, .work = work };
+  conv_run (&j);
 }
 
 void
@@ -444,15 +725,18 @@ kd_conv2d_backward (const float *restrict dout, /* (B, C_out, H_out, W_out) */
                     float *restrict work) /* kd_conv2d_workspace (d) floats */
 {
   /* The workspace is shared between layers, so the forward's columns are gone: rebuilt. */
-  int chunk = conv_chunk (d);
-  size_t in_image = (size_t)d->C_in * d->H * d->W;
-  size_t out_image = (size_t)d->C_out * d->H_out * d->W_out;
-  for (int b0 = 0; b0 < d->B; b0 += chunk)
-    {
-      int nb = d->B - b0 < chunk ? d->B - b0 : chunk;
-      conv_backward_chunk (dout + b0 * out_image, in + b0 * in_image, w,
-                           din ? din + b0 * in_image : NULL, dw, db, d, nb, work);
-    }
+  ConvJob j = { .d = d,
+                .in = in,
+                .w = w,
+                .dout = dout,
+                .din = din,
+                .dw = dw,
+                .db = db,
+                .work = work,
+                .backward = true };
+  conv_run (&j);
+  if (j.parts > 1)
+    conv_reduce (&j);
 }
 
 /* ---- max-pool ---- */

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kd_blas.h"
 #include "kd_layers.h"
+#include "kd_mem.h"
 
 /* Appends a layer to `layers` from its spec, following the shape from (c, h, w). */
 static void
@@ -88,12 +90,12 @@ alloc_buffers (KdNet *net)
 {
   size_t largest = kd_net_in_dim (net);
   size_t B = (size_t)net->max_batch;
-  net->params = calloc (net->n_params ? net->n_params : 1, sizeof (float));
-  net->grads = calloc (net->n_params ? net->n_params : 1, sizeof (float));
+  net->params = kd_floats_new (net->n_params, true);
+  net->grads = kd_floats_new (net->n_params, true);
   net->acts = calloc ((size_t)net->n_layers + 1, sizeof (float *));
   if (!net->params || !net->grads || !net->acts)
     return KD_ERR_NOMEM;
-  net->acts[0] = malloc (B * kd_net_in_dim (net) * sizeof (float));
+  net->acts[0] = kd_floats_new (B * kd_net_in_dim (net), false);
   if (!net->acts[0])
     return KD_ERR_NOMEM;
   for (int i = 0; i < net->n_layers; i++)
@@ -101,7 +103,7 @@ alloc_buffers (KdNet *net)
       KdNetLayer *l = &net->layers[i];
       size_t out = layer_size (l->out_c, l->out_h, l->out_w);
       largest = out > largest ? out : largest;
-      net->acts[i + 1] = malloc (B * out * sizeof (float));
+      net->acts[i + 1] = kd_floats_new (B * out, false);
       if (!net->acts[i + 1])
         return KD_ERR_NOMEM;
       if (l->type == KD_LAYER_MAXPOOL && !(l->argmax = malloc (B * out * sizeof (int32_t))))
@@ -110,15 +112,16 @@ alloc_buffers (KdNet *net)
         return KD_ERR_NOMEM;
     }
   for (int k = 0; k < 2; k++)
-    if (!(net->dact[k] = malloc (B * largest * sizeof (float))))
+    if (!(net->dact[k] = kd_floats_new (B * largest, false)))
       return KD_ERR_NOMEM;
   return KD_OK;
 }
 
 static KdConvDims
-conv_dims (const KdNetLayer *l, int b)
+conv_dims (const KdNet *net, const KdNetLayer *l, int b)
 {
   KdConvDims d = { .B = b,
+                   .parts = net->conv_parts,
                    .C_in = l->in_c,
                    .H = l->in_h,
                    .W = l->in_w,
@@ -143,15 +146,18 @@ static KdStatus
 alloc_conv_workspace (KdNet *net)
 {
   size_t need = 0;
+  /* One part of the batch per thread (kd_conv2d_forward); fixed from here on, so a net's
+   * results do not depend on later changes of the budget. */
+  net->conv_parts = kd_blas_get_threads ();
   for (int i = 0; i < net->n_layers; i++)
     if (net->layers[i].type == KD_LAYER_CONV2D)
       {
-        KdConvDims d = conv_dims (&net->layers[i], net->max_batch);
+        KdConvDims d = conv_dims (net, &net->layers[i], net->max_batch);
         size_t s = kd_conv2d_workspace (&d);
         need = s > need ? s : need;
       }
   net->col_size = need;
-  if (need && !(net->col = malloc (need * sizeof (float))))
+  if (need && !(net->col = kd_floats_new (need, false)))
     return KD_ERR_NOMEM;
   return KD_OK;
 }
@@ -255,7 +261,7 @@ layer_forward (KdNet *net, int i, int b)
         break;
       case KD_LAYER_CONV2D:
         {
-          KdConvDims d = conv_dims (l, b);
+          KdConvDims d = conv_dims (net, l, b);
           kd_conv2d_forward (out, in, net->params + l->w_offset, net->params + l->b_offset, &d,
                              net->col);
           break;
@@ -281,13 +287,34 @@ layer_forward (KdNet *net, int i, int b)
     }
 }
 
+/* Whether layer i is dense and layer i + 1 the ReLU on its output, which then run as one. */
+static bool
+relu_follows_dense (const KdNet *net, int i)
+{
+  return net->layers[i].type == KD_LAYER_DENSE && i + 1 < net->n_layers
+         && net->layers[i + 1].type == KD_LAYER_RELU;
+}
+
+/* Dense layer i and its ReLU (layer i + 1): both outputs are kept, as by two layers. */
+static void
+dense_relu_forward (KdNet *net, int i, int b)
+{
+  const KdNetLayer *l = &net->layers[i];
+  kd_dense_relu_forward (net->acts[i + 1], net->acts[i + 2], net->acts[i],
+                         net->params + l->w_offset, net->params + l->b_offset, b,
+                         (int)layer_size (l->in_c, l->in_h, l->in_w), l->out_c);
+}
+
 const float *
 kd_net_forward (KdNet *net, const float *in, int b)
 {
   if (in != net->acts[0])
     memcpy (net->acts[0], in, (size_t)b * kd_net_in_dim (net) * sizeof (float));
   for (int i = 0; i < net->n_layers; i++)
-    layer_forward (net, i, b);
+    if (relu_follows_dense (net, i))
+      dense_relu_forward (net, i++, b);
+    else
+      layer_forward (net, i, b);
   return net->acts[net->n_layers];
 }
 
@@ -306,7 +333,7 @@ layer_backward (KdNet *net, int i, int b, const float *dout, float *din)
         break;
       case KD_LAYER_CONV2D:
         {
-          KdConvDims d = conv_dims (l, b);
+          KdConvDims d = conv_dims (net, l, b);
           kd_conv2d_backward (dout, in, net->params + l->w_offset, din, net->grads + l->w_offset,
                               net->grads + l->b_offset, &d, net->col);
           break;
@@ -346,6 +373,65 @@ kd_net_backward (KdNet *net, const float *dlogits, int b, float *dinput)
        * asked for the input's (saliency). */
       float *din = i == 0 ? dinput : net->dact[buf];
       layer_backward (net, i, b, dout, din);
+      dout = din;
+      buf ^= 1;
+    }
+}
+
+/* Below this many parameters per thread, waking a helper for an update costs more than it
+ * saves (as the optimizer's own pass). */
+#define KD_UPDATE_MIN_CHUNK (64 * 1024)
+
+typedef struct
+{
+  const KdLayerUpdate *update;
+  size_t offset;
+} ShiftedUpdate;
+
+static void
+shifted_update (size_t begin, size_t end, void *data)
+{
+  const ShiftedUpdate *s = data;
+  s->update->func (s->offset + begin, s->offset + end, s->update->data);
+}
+
+/* A dense layer updates its rows as it computes them; any other layer with parameters has
+ * them updated in one parallel pass right after its backward. */
+static void
+layer_backward_update (
+    KdNet *net, int i, int b, const float *dout, float *din, bool relu_in, KdLayerUpdate *u)
+{
+  KdNetLayer *l = &net->layers[i];
+  u->w_offset = l->w_offset;
+  u->b_offset = l->b_offset;
+  if (l->type == KD_LAYER_DENSE)
+    {
+      kd_dense_backward_update (dout, net->acts[i], net->params + l->w_offset, din, relu_in,
+                                net->grads + l->w_offset, net->grads + l->b_offset, b,
+                                (int)layer_size (l->in_c, l->in_h, l->in_w), l->out_c, u);
+      return;
+    }
+  layer_backward (net, i, b, dout, din);
+  ShiftedUpdate s = { u, l->w_offset };
+  if (l->w_count + l->b_count > 0)
+    kd_parallel_for (l->w_count + l->b_count, KD_UPDATE_MIN_CHUNK, shifted_update, &s);
+}
+
+void
+kd_net_backward_update (KdNet *net, const float *dlogits, int b, KdRangeFunc func, void *user_data)
+{
+  KdLayerUpdate u = { .func = func, .data = user_data };
+  const float *dout = dlogits;
+  int buf = 0;
+  for (int i = net->n_layers - 1; i >= 0; i--)
+    {
+      /* A dense layer on a ReLU's output (not the first layer) writes the ReLU's input
+       * gradient itself, and the ReLU is skipped. */
+      bool relu_in = i > 1 && net->layers[i].type == KD_LAYER_DENSE
+                     && net->layers[i - 1].type == KD_LAYER_RELU;
+      float *din = i == 0 ? NULL : net->dact[buf];
+      layer_backward_update (net, i, b, dout, din, relu_in, &u);
+      i -= relu_in;
       dout = din;
       buf ^= 1;
     }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "kd_arch.h"
+#include "kd_parallel.h"
 #include "kd_rng.h"
 #include "kd_status.h"
 
@@ -46,7 +47,8 @@ typedef struct
   float *dact[2]; /* ping-pong activation gradients, (max_batch, largest layer) */
   float *col;     /* conv im2col workspace */
   size_t col_size;
-  bool training; /* dropout active */
+  int conv_parts; /* KdConvDims.parts: the thread budget when the workspace was sized */
+  bool training;  /* dropout active */
   KdRng drop_rng;
 } KdNet;
 
@@ -74,6 +76,13 @@ const float *kd_net_forward (KdNet *net, const float *in, int b);
  * gradients accumulate into net->grads; when dinput is not NULL the gradient with respect to
  * the input (b, in_dim) is written there (saliency). */
 void kd_net_backward (KdNet *net, const float *dlogits, int b, float *dinput);
+
+/* kd_net_backward without an input gradient, with a parameter update (an optimizer step:
+ * `func` on ranges [begin, end) of the flat buffers) run on each layer's parameters as soon as
+ * their gradients are complete, while they are still in cache, instead of in a separate pass
+ * over all parameters. `func` may run on several threads at once on disjoint ranges. */
+void
+kd_net_backward_update (KdNet *net, const float *dlogits, int b, KdRangeFunc func, void *user_data);
 
 void kd_net_zero_grads (KdNet *net);
 

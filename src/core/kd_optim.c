@@ -1,5 +1,6 @@
 #include "kd_optim.h"
 
+#include "kd_mem.h"
 #include "kd_parallel.h"
 
 #include <math.h>
@@ -28,8 +29,8 @@ kd_optim_new (const KdOptimConfig *cfg, size_t n, KdOptim **out)
     return KD_ERR_NOMEM;
   opt->cfg = *cfg;
   opt->n = n;
-  opt->m = calloc (n ? n : 1, sizeof (float));
-  opt->v = calloc (n ? n : 1, sizeof (float));
+  opt->m = kd_floats_new (n, true);
+  opt->v = kd_floats_new (n, true);
   if (!opt->m || !opt->v)
     {
       kd_optim_free (opt);
@@ -104,29 +105,43 @@ sgd_range (size_t begin, size_t end, void *data)
 /* Below this many parameters per thread, waking a helper costs more than it saves. */
 #define KD_OPTIM_MIN_CHUNK (64 * 1024)
 
-void
-kd_optim_step (KdOptim *opt, float *params, float *grads)
+/* Advances the step count and returns the update of this step as a range function. */
+static KdRangeFunc
+begin_step (KdOptim *opt, float *params, float *grads, UpdateJob *job)
 {
   const KdOptimConfig *c = &opt->cfg;
   opt->t++;
-  UpdateJob job = { .p = params,
-                    .g = grads,
-                    .m = opt->m,
-                    .v = opt->v,
-                    .wd = c->weight_decay,
-                    .eps = c->eps,
-                    .lr = c->lr };
-  if (c->kind == KD_OPTIM_ADAM)
+  *job = (UpdateJob){ .p = params,
+                      .g = grads,
+                      .m = opt->m,
+                      .v = opt->v,
+                      .wd = c->weight_decay,
+                      .eps = c->eps,
+                      .lr = c->lr };
+  if (c->kind != KD_OPTIM_ADAM)
     {
-      job.b1 = c->beta1;
-      job.b2 = c->beta2;
-      job.step = c->lr / (1.0f - powf (c->beta1, (float)opt->t));
-      job.inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float)opt->t));
-      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, adam_range, &job);
+      job->b1 = c->momentum;
+      return sgd_range;
     }
-  else
-    {
-      job.b1 = c->momentum;
-      kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, sgd_range, &job);
-    }
+  job->b1 = c->beta1;
+  job->b2 = c->beta2;
+  job->step = c->lr / (1.0f - powf (c->beta1, (float)opt->t));
+  job->inv_bc2 = 1.0f / sqrtf (1.0f - powf (c->beta2, (float)opt->t));
+  return adam_range;
+}
+
+void
+kd_optim_step (KdOptim *opt, float *params, float *grads)
+{
+  UpdateJob job;
+  KdRangeFunc update = begin_step (opt, params, grads, &job);
+  kd_parallel_for (opt->n, KD_OPTIM_MIN_CHUNK, update, &job);
+}
+
+void
+kd_optim_backward_step (KdOptim *opt, KdNet *net, const float *dlogits, int b)
+{
+  UpdateJob job;
+  KdRangeFunc update = begin_step (opt, net->params, net->grads, &job);
+  kd_net_backward_update (net, dlogits, b, update, &job);
 }

@@ -1,12 +1,15 @@
 /* kd_optim.h — SGD with momentum and Adam over a flat parameter buffer.
  *
- * One loop over the whole buffer; the same loop zeroes the gradients for the next step, which
- * saves a separate pass over memory.
+ * One element-wise loop over the buffer; the same loop zeroes the gradients for the next step,
+ * which saves a separate pass over memory. Training runs it fused into the backward pass
+ * (kd_optim_backward_step), layer by layer, so each gradient is used while still in cache;
+ * being element-wise, the result is the same as one pass after the backward.
  */
 #pragma once
 
 #include <stddef.h>
 
+#include "kd_net.h"
 #include "kd_status.h"
 
 typedef enum
@@ -39,3 +42,8 @@ void kd_optim_free (KdOptim *opt);
 void kd_optim_reset (KdOptim *opt);
 /* params -= update(grads); then grads = 0. */
 void kd_optim_step (KdOptim *opt, float *params, float *grads);
+
+/* kd_net_backward (net, dlogits, b, NULL) and kd_optim_step (opt, net->params, net->grads) in
+ * one pass: each layer's parameters are updated as soon as their gradients are complete (and
+ * after the layer's input gradient has used the old weights). opt must cover net->n_params. */
+void kd_optim_backward_step (KdOptim *opt, KdNet *net, const float *dlogits, int b);

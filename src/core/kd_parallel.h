@@ -1,9 +1,10 @@
-/* kd_parallel.h — a tiny fork-join pool for the memory-bound loops BLAS does not cover
- * (the optimizer over millions of parameters).
+/* kd_parallel.h — a tiny fork-join pool: the process's threads for GEMMs and for the
+ * memory-bound loops BLAS does not cover (the optimizer over millions of parameters).
  *
- * The pool shares the process's thread budget with OpenBLAS (kd_blas_set_threads): with n
- * threads it keeps n - 1 helpers, which sleep on a condition variable between jobs instead of
- * spinning, so they never steal the cores OpenBLAS computes on.
+ * The pool holds the process's thread budget (kd_blas_set_threads): with n threads it keeps
+ * n - 1 helpers, which sleep on a condition variable between jobs instead of spinning. Large
+ * GEMMs are split over it, each part one single-threaded OpenBLAS call (kd_blas.h), so no
+ * second set of threads competes for the cores.
  */
 #pragma once
 

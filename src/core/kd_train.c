@@ -360,8 +360,7 @@ train_model (KdTrainer *tr, int m, int b, const float *teacher_logits)
    * (detached, as PyTorch's teacher(x).detach()). */
   if (tr->phase == KD_PHASE_JOINT && m == KD_TEACHER)
     memcpy (tr->tl_batch, logits, (size_t)b * tr->K * sizeof (float));
-  kd_net_backward (net, tr->dlogits, b, NULL);
-  kd_optim_step (tr->opt[m], net->params, net->grads);
+  kd_optim_backward_step (tr->opt[m], net, tr->dlogits, b);
   return loss;
 }
 

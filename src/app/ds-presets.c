@@ -3,8 +3,8 @@
  * The Fashion-MNIST ones reproduce measurements made with PyTorch (DESIGN.md): a tiny student
  * losing accuracy at T = 4 on the full set while its KL to the teacher falls, and a wider
  * student gaining from distillation when it learns from a small transfer set while the
- * teacher learned from all the data (PyTorch, bench/pytorch_kd.py --transfer-limit 3000:
- * +1.2 points; Distillscope +1.5 and +1.3 points for seeds 0 and 1).
+ * teacher learned from all the data (bench/pytorch_kd.py --transfer-limit 3000: PyTorch +1.2
+ * and +1.7 points for seeds 0 and 1; Distillscope +1.5, +0.8 and +1.4 for seeds 0-2).
  */
 #include "config.h"
 
@@ -51,8 +51,8 @@ static const DsPreset presets[] = {
       .description = N_ ("The teacher learns from all 60,000 Fashion-MNIST images; the two "
                          "300-unit students see only the first 3,000, for 40 epochs at T=1. "
                          "The teacher’s soft labels carry what the few hard labels miss: the "
-                         "distilled student ends about 1.5 points above its baseline, as it "
-                         "does in PyTorch. About three minutes on two cores."),
+                         "distilled student ends about 1 to 1.5 points above its baseline, "
+                         "as it does in PyTorch. About a minute on two cores."),
       .data_spec = "fashion-mnist",
       .teacher_arch = "fc1200-fc1200", .student_arch = "fc300",
       .teacher_epochs = 5, .epochs = 40, .transfer_limit = 3000,

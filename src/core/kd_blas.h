@@ -7,49 +7,26 @@
 
 #include <stdbool.h>
 
-void kd_sgemm (bool trans_a,
-               bool trans_b,
-               int m,
-               int n,
-               int k,
-               float alpha,
-               const float *a,
-               int lda,
-               const float *b,
-               int ldb,
-               float beta,
-               float *c,
-               int ldc);
+/* The signature every GEMM here shares, so callers can take any of them as a parameter. */
+typedef void KdGemmFunc (bool trans_a,
+                         bool trans_b,
+                         int m,
+                         int n,
+                         int k,
+                         float alpha,
+                         const float *a,
+                         int lda,
+                         const float *b,
+                         int ldb,
+                         float beta,
+                         float *c,
+                         int ldc);
 
+KdGemmFunc kd_sgemm;
 /* As kd_sgemm, on the calling thread only: for GEMMs inside a kd_parallel_for job. Requires
  * OpenBLAS on one thread (the default; see kd_blas_use_openblas_threads). */
-void kd_sgemm_serial (bool trans_a,
-                      bool trans_b,
-                      int m,
-                      int n,
-                      int k,
-                      float alpha,
-                      const float *a,
-                      int lda,
-                      const float *b,
-                      int ldb,
-                      float beta,
-                      float *c,
-                      int ldc);
-
-void kd_sgemm_ref (bool trans_a,
-                   bool trans_b,
-                   int m,
-                   int n,
-                   int k,
-                   float alpha,
-                   const float *a,
-                   int lda,
-                   const float *b,
-                   int ldb,
-                   float beta,
-                   float *c,
-                   int ldc);
+KdGemmFunc kd_sgemm_serial;
+KdGemmFunc kd_sgemm_ref;
 
 /* The process-wide thread budget for BLAS (>= 1). Large GEMMs are split by rows or columns
  * over the kd_parallel pool of that many threads, each part one single-threaded OpenBLAS

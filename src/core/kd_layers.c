@@ -538,19 +538,7 @@ col2im (float *restrict din, /* (nb, C_in, H, W) */
 }
 
 /* kd_sgemm, or kd_sgemm_serial inside a part that already has a thread of its own. */
-typedef void (*GemmFunc) (bool trans_a,
-                          bool trans_b,
-                          int m,
-                          int n,
-                          int k,
-                          float alpha,
-                          const float *a,
-                          int lda,
-                          const float *b,
-                          int ldb,
-                          float beta,
-                          float *c,
-                          int ldc);
+typedef KdGemmFunc *GemmFunc;
 
 /* One chunk of nb images: out = W . col + b. The GEMM yields (C_out, nb, H_out W_out), which
  * for a single image already is NCHW; otherwise whole planes are copied into place. */

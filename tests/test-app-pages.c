@@ -19,6 +19,7 @@
 #include "ds-soft-labels-page.h"
 #include "ds-temperature-page.h"
 #include "ds-test-outputs.h"
+#include "ds-test-gui.h"
 #include "ds-window.h"
 #include "fig_softlabels.h"
 #include "fig_temperature.h"
@@ -28,58 +29,6 @@ static DsApplication *app;
 static char *tmp_dir;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, double timeout)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (double seconds)
-{
-  wait_for (always_false, NULL, seconds);
-}
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-match_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
 
 static GtkWidget *
 find_type (GtkWidget *root, GType type)
@@ -91,74 +40,9 @@ find_type (GtkWidget *root, GType type)
 }
 
 static gboolean
-match_row_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-data_loaded (gpointer experiment)
-{
-  return ds_experiment_get_data (experiment) != NULL;
-}
-
-static gboolean
 finished (gpointer experiment)
 {
   return ds_experiment_get_state (experiment) == DS_RUN_STATE_FINISHED;
-}
-
-static DsWindow *
-new_window (void)
-{
-  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  spin (0.2);
-  return window;
-}
-
-static gboolean
-is_null (gpointer pointer)
-{
-  return *(gpointer *)pointer == NULL;
-}
-
-/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
-static void
-drain (void)
-{
-  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-}
-
-static void
-close_window (DsWindow *window)
-{
-  DsExperiment *exp = ds_window_get_experiment (window);
-  gpointer gone = window;
-  GList *windows;
-
-  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
-  g_object_add_weak_pointer (G_OBJECT (window), &gone);
-  gtk_window_close (GTK_WINDOW (window));
-  spin (0.1);
-  windows = gtk_window_list_toplevels ();
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        adw_message_dialog_response (l->data, "discard");
-        gtk_window_close (l->data);
-      }
-  g_list_free (windows);
-  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
-   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
-  g_assert_true (wait_for (is_null, &gone, 30));
-  drain ();
-  /* No page, analysis or sweep may keep the experiment alive after the window is gone. */
-  g_assert_null (exp);
 }
 
 /* Trains a tiny experiment on spec to the end. */
@@ -241,7 +125,7 @@ png_u32 (const char *p)
 static void
 test_empty_states (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 1280, 800);
   const char *names[] = { "samples", "soft-labels", "temperature" };
 
   g_assert_true (wait_for (data_loaded, ds_window_get_experiment (window), 60));
@@ -329,13 +213,6 @@ sum (const float *p, int n)
   for (int i = 0; i < n; i++)
     s += p[i];
   return s;
-}
-
-static gboolean
-match_label_prefix (GtkWidget *widget, gconstpointer prefix)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
 }
 
 /* The text of the similarity matrices' title. */
@@ -584,7 +461,7 @@ check_report (DsWindow *window)
 static void
 test_pages_on_images (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 1280, 800);
   DsExperiment *exp = train_tiny (window, "synthetic-digits");
 
   check_samples (window, exp);
@@ -598,7 +475,7 @@ test_pages_on_images (void)
 static void
 test_pages_on_points (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 1280, 800);
   DsExperiment *exp = train_tiny (window, "spirals");
   GtkWidget *page = show_page (window, "samples");
   GtkWidget *picture = find_type (page, GTK_TYPE_PICTURE);
@@ -618,7 +495,7 @@ test_pages_on_points (void)
 static void
 test_close_mid_sweep (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 1280, 800);
   GtkWidget *page;
   g_autoptr (GError) error = NULL;
 

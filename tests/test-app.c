@@ -15,6 +15,7 @@
 #include "ds-experiment.h"
 #include "ds-page.h"
 #include "ds-presets.h"
+#include "ds-test-gui.h"
 #include "ds-window.h"
 
 static DsApplication *app;
@@ -22,104 +23,11 @@ static char *tmp_dir;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until cond holds; FALSE after timeout seconds. */
-static gboolean
-wait_for (Condition cond, gpointer data, double timeout)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-/* Lets the main loop run for a while (layout, drawing, idle callbacks). */
-static void
-spin (double seconds)
-{
-  wait_for (always_false, NULL, seconds);
-}
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-match_row_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
 static gboolean
 match_button_action (GtkWidget *widget, gconstpointer action)
 {
   return GTK_IS_BUTTON (widget)
          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
-static gboolean
-match_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static gboolean
-match_label_prefix (GtkWidget *widget, gconstpointer prefix)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
-}
-
-static GtkWidget *
-find_row (GtkWidget *root, const char *title)
-{
-  GtkWidget *row = find_widget (root, match_row_title, title);
-
-  g_assert_nonnull (row);
-  return row;
-}
-
-static DsWindow *
-new_window (void)
-{
-  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
-
-  gtk_window_present (GTK_WINDOW (window));
-  spin (0.2);
-  return window;
-}
-
-static gboolean
-data_loaded (gpointer experiment)
-{
-  return ds_experiment_get_data (experiment) != NULL;
 }
 
 static DsExperiment *
@@ -150,43 +58,6 @@ respond (AdwMessageDialog *dialog, const char *response)
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_close (GTK_WINDOW (dialog));
-}
-
-static gboolean
-is_null (gpointer pointer)
-{
-  return *(gpointer *)pointer == NULL;
-}
-
-/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
-static void
-drain (void)
-{
-  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-}
-
-/* Closes the window, discarding unsaved results when it asks. */
-static void
-close_window (DsWindow *window)
-{
-  DsExperiment *exp = ds_window_get_experiment (window);
-  gpointer gone = window;
-  AdwMessageDialog *dialog;
-
-  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
-  g_object_add_weak_pointer (G_OBJECT (window), &gone);
-  gtk_window_close (GTK_WINDOW (window));
-  spin (0.1);
-  if ((dialog = visible_message_dialog ()) != NULL)
-    respond (dialog, "discard");
-  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
-   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
-  g_assert_true (wait_for (is_null, &gone, 30));
-  /* A data load the window cancelled lets go of the experiment in its callback, queued by now. */
-  drain ();
-  /* Nothing may keep the experiment (and its worker) alive after the window is gone. */
-  g_assert_null (exp);
 }
 
 /* A tiny experiment that finishes in a second or two. */
@@ -249,7 +120,7 @@ button_sensitive (DsWindow *window, const char *page, const char *action)
 static void
 test_pages (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   const char *names[] = { "experiment", "training" };
 
   ready_experiment (window);
@@ -277,7 +148,7 @@ test_pages (void)
 static void
 test_validation (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   GtkWidget *page = ds_window_get_page (window, "experiment");
   GtkWidget *teacher, *lr, *message;
 
@@ -455,7 +326,7 @@ finished_announced_cb (DsExperiment *exp, GParamSpec *pspec, FinishedCheck *chec
 static void
 test_run_save_reopen (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   g_autofree char *path = g_build_filename (tmp_dir, "run.dss", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
@@ -503,7 +374,7 @@ test_run_save_reopen (void)
     g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
   }
 
-  second = new_window ();
+  second = new_window (app, 0, 0);
   exp2 = ds_window_get_experiment (second);
   ds_window_open_file (second, file);
   g_assert_true (wait_for (window_has_snapshot, second, 30));
@@ -587,7 +458,7 @@ step_exact (gpointer data)
 static void
 test_pause_step_stop (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   StepWait w = { 0, exp };
   long paused_at;
@@ -643,7 +514,7 @@ test_pause_step_stop (void)
 static void
 test_divergence (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   KdTrainConfig cfg;
   GtkWidget *page = ds_window_get_page (window, "training");
@@ -706,7 +577,7 @@ message_dialog_shown (gpointer data)
 static void
 test_refuse_damaged (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   g_autofree char *good = g_build_filename (tmp_dir, "good.dss", NULL);
   g_autofree char *junk = g_build_filename (tmp_dir, "junk.dss", NULL);
@@ -772,7 +643,7 @@ destroy_toplevels_of_type (GType type)
 static void
 test_preferences_and_dialogs (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   GSettings *settings = ds_application_get_settings (app);
   AdwStyleManager *style = adw_style_manager_get_default ();
 
@@ -795,7 +666,7 @@ test_preferences_and_dialogs (void)
   /* Default threads apply to new windows. */
   g_settings_set_int (settings, "default-threads", 1);
   {
-    DsWindow *other = new_window ();
+    DsWindow *other = new_window (app, 0, 0);
     g_assert_cmpint (ds_experiment_get_config (ds_window_get_experiment (other))->threads, ==, 1);
     ready_experiment (other);
     close_window (other);
@@ -821,7 +692,7 @@ no_windows (gpointer data)
 static void
 test_close_asks (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   g_autofree char *path = g_build_filename (tmp_dir, "close.dss", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
@@ -889,7 +760,7 @@ test_close_asks (void)
 static void
 test_presets_ui (void)
 {
-  DsWindow *window = new_window ();
+  DsWindow *window = new_window (app, 0, 0);
   DsExperiment *exp = ready_experiment (window);
   GtkWidget *page = ds_window_get_page (window, "experiment");
   AdwComboRow *preset_row = ADW_COMBO_ROW (find_row (page, "Experiment"));

@@ -18,6 +18,7 @@
 #include "ds-format.h"
 #include "ds-page.h"
 #include "ds-pca-picker.h"
+#include "ds-test-gui.h"
 #include "ds-window.h"
 #include "fig_activations.h"
 #include "fig_heatmap.h"
@@ -30,37 +31,6 @@ static char *tmp_dir;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, double timeout)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (double seconds)
-{
-  wait_for (always_false, NULL, seconds);
-}
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
-
 static void
 collect (GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out)
 {
@@ -68,15 +38,6 @@ collect (GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out)
     g_ptr_array_add (out, root);
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     collect (c, match, data, out);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-
-  collect (root, match, data, all);
-  return all->len > 0 ? g_ptr_array_index (all, 0) : NULL;
 }
 
 static gboolean
@@ -99,13 +60,6 @@ match_spin (GtkWidget *widget, gconstpointer data)
 }
 
 static gboolean
-match_row_title (GtkWidget *widget, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
 match_stack (GtkWidget *widget, gconstpointer data)
 {
   return GTK_IS_STACK (widget);
@@ -118,15 +72,6 @@ match_view_title (GtkWidget *widget, gconstpointer title)
          && g_strcmp0 (ds_figure_view_get_title (DS_FIGURE_VIEW (widget)), title) == 0;
 }
 
-static GtkWidget *
-find_row (GtkWidget *root, const char *title)
-{
-  GtkWidget *row = find_widget (root, match_row_title, title);
-
-  g_assert_nonnull (row);
-  return row;
-}
-
 static DsFigureView *
 find_view (GtkWidget *page, const char *title)
 {
@@ -136,49 +81,10 @@ find_view (GtkWidget *page, const char *title)
   return DS_FIGURE_VIEW (view);
 }
 
-static DsWindow *
-new_window (int width, int height)
-{
-  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  spin (0.2);
-  return window;
-}
-
-static gboolean
-data_loaded (gpointer experiment)
-{
-  return ds_experiment_get_data (experiment) != NULL;
-}
-
 static gboolean
 finished (gpointer experiment)
 {
   return ds_experiment_get_state (experiment) == DS_RUN_STATE_FINISHED;
-}
-
-static void
-close_window (DsWindow *window)
-{
-  DsExperiment *exp = ds_window_get_experiment (window);
-  GList *toplevels;
-
-  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
-  gtk_window_close (GTK_WINDOW (window));
-  spin (0.1);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        adw_message_dialog_response (l->data, "discard");
-        gtk_window_close (l->data);
-      }
-  g_list_free (toplevels);
-  spin (0.3);
-  /* Nothing, not even an analysis still computing, may keep the experiment alive. */
-  g_assert_null (exp);
 }
 
 /* Trains a tiny experiment to the end. */
@@ -335,7 +241,7 @@ static const char *const my_pages[] = { "saliency", "activations", "metrics" };
 static void
 test_empty (void)
 {
-  DsWindow *window = new_window (1100, 760);
+  DsWindow *window = new_window (app, 1100, 760);
 
   for (guint i = 0; i < G_N_ELEMENTS (my_pages); i++)
     {
@@ -523,7 +429,7 @@ check_metrics (DsWindow *window, DsExperiment *exp)
 static void
 test_images (void)
 {
-  DsWindow *window = new_window (1280, 2200);
+  DsWindow *window = new_window (app, 1280, 2200);
   DsExperiment *exp = train (window, "synthetic-digits", "conv4-pool-fc24", "fc12", 1);
 
   check_saliency (window, exp);
@@ -541,7 +447,7 @@ match_visible_view_title (GtkWidget *widget, gconstpointer title)
 static void
 test_two_d (void)
 {
-  DsWindow *window = new_window (1280, 1400);
+  DsWindow *window = new_window (app, 1280, 1400);
   DsExperiment *exp = train (window, "spirals", "fc32-fc32", "fc8", 6);
   GtkWidget *page = show_page (window, "saliency");
 
@@ -574,7 +480,7 @@ any_busy (gpointer page)
 static void
 test_live_and_close (void)
 {
-  DsWindow *window = new_window (1100, 760);
+  DsWindow *window = new_window (app, 1100, 760);
   DsExperiment *exp = ds_window_get_experiment (window);
   KdTrainConfig cfg = *ds_experiment_get_config (exp);
   GtkWidget *page;
@@ -610,7 +516,7 @@ test_live_and_close (void)
 static void
 test_translated (void)
 {
-  DsWindow *window = new_window (1280, 2200);
+  DsWindow *window = new_window (app, 1280, 2200);
   DsExperiment *exp = train (window, "synthetic-digits", "conv4-pool-fc24", "fc12", 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (my_pages); i++)

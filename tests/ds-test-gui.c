@@ -1,0 +1,147 @@
+/* ds-test-gui.c — helpers shared by the GUI test programs; see ds-test-gui.h. */
+#include "config.h"
+
+#include "ds-test-gui.h"
+
+#include "ds-experiment.h"
+
+/* Runs the main loop until cond holds; FALSE after timeout seconds. */
+gboolean
+wait_for (Condition cond, gpointer data, double timeout)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)(timeout * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return TRUE;
+}
+
+gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the main loop run for a while (layout, drawing, idle callbacks). */
+void
+spin (double seconds)
+{
+  wait_for (always_false, NULL, seconds);
+}
+
+gboolean
+is_null (gpointer pointer)
+{
+  return *(gpointer *)pointer == NULL;
+}
+
+/* Dispatches what is ready now (callbacks already queued), without waiting for more. */
+void
+drain (void)
+{
+  for (int i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+/* The first widget below root (root included, depth first) that match accepts, or NULL. */
+GtkWidget *
+find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+match_row_title (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* type is a GType passed with GSIZE_TO_POINTER. */
+gboolean
+match_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+gboolean
+match_label_prefix (GtkWidget *widget, gconstpointer prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* The preferences row titled title below root; it must be there. */
+GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  GtkWidget *row = find_widget (root, match_row_title, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+gboolean
+data_loaded (gpointer experiment)
+{
+  return ds_experiment_get_data (experiment) != NULL;
+}
+
+/* A new window of app, shown. With width and height 0 it keeps the window's own default size:
+ * the pages' tests ask for a given size so that their figures lay out (and screenshot) alike. */
+DsWindow *
+new_window (DsApplication *app, int width, int height)
+{
+  DsWindow *window = ds_window_new (GTK_APPLICATION (app));
+
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (0.2);
+  return window;
+}
+
+/* Closes the window, discarding unsaved results when it asks. */
+void
+close_window (DsWindow *window)
+{
+  DsExperiment *exp = ds_window_get_experiment (window);
+  gpointer gone = window;
+  GList *windows;
+
+  g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (0.1);
+  /* What clicking "Discard" does: the response, then the dialog closes. */
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        adw_message_dialog_response (l->data, "discard");
+        gtk_window_close (l->data);
+      }
+  g_list_free (windows);
+  /* "Discard" closes the window from an idle callback, and tearing down every page takes a
+   * while on a loaded machine: wait for the window itself to go, not for a fixed time. */
+  g_assert_true (wait_for (is_null, &gone, 30));
+  /* A data load the window cancelled lets go of the experiment in its callback, queued by now. */
+  drain ();
+  /* Nothing may keep the experiment (and its worker) alive after the window is gone: no page,
+   * no analysis still computing, no sweep. */
+  g_assert_null (exp);
+}

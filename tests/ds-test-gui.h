@@ -1,0 +1,33 @@
+/* ds-test-gui.h — helpers shared by the GUI test programs (test-app, test-app-pages,
+ * test-pages): running the main loop until something holds, finding widgets, and opening and
+ * closing windows as a user would.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ds-application.h"
+#include "ds-window.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*Condition) (gpointer data);
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+gboolean wait_for (Condition cond, gpointer data, double timeout);
+gboolean always_false (gpointer data);
+void spin (double seconds);
+gboolean is_null (gpointer pointer);
+void drain (void);
+
+GtkWidget *find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data);
+gboolean match_row_title (GtkWidget *widget, gconstpointer title);
+gboolean match_type (GtkWidget *widget, gconstpointer type);
+gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
+GtkWidget *find_row (GtkWidget *root, const char *title);
+
+gboolean data_loaded (gpointer experiment);
+DsWindow *new_window (DsApplication *app, int width, int height);
+void close_window (DsWindow *window);
+
+G_END_DECLS

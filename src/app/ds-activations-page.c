@@ -262,7 +262,6 @@ static void
 ds_activations_page_dispose (GObject *object)
 {
   DsActivationsPage *self = (DsActivationsPage *)object;
-  DsAnalysis *all[] = { self->acts, self->cka, self->pca, self->pair };
 
   /* The views borrow the results: take the figures away before the results go. */
   if (self->maps_view != NULL)
@@ -272,17 +271,11 @@ ds_activations_page_dispose (GObject *object)
       ds_figure_view_set_figure (self->pair_view, FIG_KIND_PCA, NULL);
       ds_figure_view_set_figure (self->pca_view, FIG_KIND_PCA, NULL);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    if (all[i] != NULL)
-      {
-        g_signal_handlers_disconnect_by_data (all[i], self);
-        ds_analysis_cancel (all[i]);
-      }
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_ACTIVATIONS_PAGE);
-  g_clear_object (&self->acts);
-  g_clear_object (&self->cka);
-  g_clear_object (&self->pca);
-  g_clear_object (&self->pair);
+  ds_analysis_release (&self->acts, self);
+  ds_analysis_release (&self->cka, self);
+  ds_analysis_release (&self->pca, self);
+  ds_analysis_release (&self->pair, self);
   ds_source_tracker_clear (&self->tracker);
 
   G_OBJECT_CLASS (ds_activations_page_parent_class)->dispose (object);

@@ -307,6 +307,16 @@ ds_analysis_request (DsAnalysis *self, const char *key, gpointer input, GDestroy
 }
 
 void
+ds_analysis_release (DsAnalysis **analysis, gpointer listener)
+{
+  if (*analysis == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (*analysis, listener);
+  ds_analysis_cancel (*analysis);
+  g_clear_object (analysis);
+}
+
+void
 ds_analysis_cancel (DsAnalysis *self)
 {
   g_return_if_fail (DS_IS_ANALYSIS (self));

@@ -46,6 +46,9 @@ ds_analysis_request (DsAnalysis *self, const char *key, gpointer input, GDestroy
 void ds_analysis_cancel (DsAnalysis *self);
 /* Cancels, drops the result shown and empties the cache (e.g. no snapshot any more). */
 void ds_analysis_reset (DsAnalysis *self);
+/* What an owner does when it goes: disconnects listener's handlers, cancels the job in flight
+ * and drops *analysis (NULL afterwards; nothing when it already is). */
+void ds_analysis_release (DsAnalysis **analysis, gpointer listener);
 
 /* The result shown, or NULL: borrowed until the next "changed". */
 gpointer ds_analysis_get_result (DsAnalysis *self);

@@ -543,13 +543,8 @@ ds_metrics_page_dispose (GObject *object)
       ds_figure_view_set_figure (self->confusion_view, FIG_KIND_HEATMAP, NULL);
       ds_figure_view_set_figure (self->classes_view, FIG_KIND_HEATMAP, NULL);
     }
-  if (self->metrics != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->metrics, self);
-      ds_analysis_cancel (self->metrics);
-    }
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_METRICS_PAGE);
-  g_clear_object (&self->metrics);
+  ds_analysis_release (&self->metrics, self);
   ds_source_tracker_clear (&self->tracker);
 
   G_OBJECT_CLASS (ds_metrics_page_parent_class)->dispose (object);

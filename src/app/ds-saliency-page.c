@@ -289,21 +289,11 @@ ds_saliency_page_dispose (GObject *object)
       ds_figure_view_set_figure (self->sanity_view, FIG_KIND_SANITY, NULL);
       ds_figure_view_set_figure (self->boundary_view, FIG_KIND_BOUNDARY, NULL);
     }
-  {
-    DsAnalysis *all[] = { self->maps, self->agreement, self->sanity, self->boundary };
-
-    for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-      if (all[i] != NULL)
-        {
-          g_signal_handlers_disconnect_by_data (all[i], self);
-          ds_analysis_cancel (all[i]);
-        }
-  }
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_SALIENCY_PAGE);
-  g_clear_object (&self->maps);
-  g_clear_object (&self->agreement);
-  g_clear_object (&self->sanity);
-  g_clear_object (&self->boundary);
+  ds_analysis_release (&self->maps, self);
+  ds_analysis_release (&self->agreement, self);
+  ds_analysis_release (&self->sanity, self);
+  ds_analysis_release (&self->boundary, self);
   ds_source_tracker_clear (&self->tracker);
 
   G_OBJECT_CLASS (ds_saliency_page_parent_class)->dispose (object);

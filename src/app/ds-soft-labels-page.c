@@ -399,12 +399,7 @@ clear_similarity (DsSoftLabelsPage *self)
   if (self->adopt_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->adopt_tick);
   self->adopt_tick = 0;
-  if (self->similarity != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->similarity, self);
-      ds_analysis_cancel (self->similarity);
-    }
-  g_clear_object (&self->similarity);
+  ds_analysis_release (&self->similarity, self);
   g_clear_pointer (&self->similarity_logits, ds_similarity_logits_unref);
 }
 

@@ -45,9 +45,10 @@ finished (gpointer experiment)
   return ds_experiment_get_state (experiment) == DS_RUN_STATE_FINISHED;
 }
 
-/* Trains a tiny experiment on spec to the end. */
+/* Trains a tiny experiment on spec (600 training samples) to the end; the students learn from
+ * the first transfer_limit samples when it is above 0. */
 static DsExperiment *
-train_tiny (DsWindow *window, const char *spec)
+train_tiny (DsWindow *window, const char *spec, int transfer_limit)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
   KdTrainConfig cfg = *ds_experiment_get_config (exp);
@@ -60,6 +61,8 @@ train_tiny (DsWindow *window, const char *spec)
   cfg.batch = 32;
   cfg.threads = 1;
   cfg.T0 = cfg.T1 = 4.0f;
+  cfg.mode = KD_MODE_OFFLINE;
+  cfg.transfer_limit = transfer_limit;
   ds_experiment_set_config (exp, &cfg);
   g_assert_true (wait_for (data_loaded, exp, 60));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
@@ -462,7 +465,7 @@ static void
 test_pages_on_images (void)
 {
   DsWindow *window = new_window (app, 1280, 800);
-  DsExperiment *exp = train_tiny (window, "synthetic-digits");
+  DsExperiment *exp = train_tiny (window, "synthetic-digits", 0);
 
   check_samples (window, exp);
   check_soft_labels (window, exp);
@@ -476,7 +479,7 @@ static void
 test_pages_on_points (void)
 {
   DsWindow *window = new_window (app, 1280, 800);
-  DsExperiment *exp = train_tiny (window, "spirals");
+  DsExperiment *exp = train_tiny (window, "spirals", 0);
   GtkWidget *page = show_page (window, "samples");
   GtkWidget *picture = find_type (page, GTK_TYPE_PICTURE);
 
@@ -491,6 +494,63 @@ test_pages_on_points (void)
   close_window (window);
 }
 
+static gboolean
+match_label_containing (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text);
+}
+
+typedef struct
+{
+  GtkWidget *root;
+  const char *text;
+} LabelSearch;
+
+static gboolean
+label_shown (gpointer data)
+{
+  const LabelSearch *search = data;
+  return find_widget (search->root, match_label_containing, search->text) != NULL;
+}
+
+static gboolean
+label_gone (gpointer data)
+{
+  return !label_shown (data);
+}
+
+/* Shows the named page and waits until a label below it contains text. */
+static gboolean
+wait_for_label (DsWindow *window, const char *page, const char *text)
+{
+  LabelSearch search = { ds_window_get_page (window, page), text };
+  ds_window_show_page (window, page);
+  return wait_for (label_shown, &search, 60);
+}
+
+/* Captions of the measures say when the students learned from fewer samples than the teacher,
+ * and say nothing of it otherwise. */
+static void
+test_transfer_set_captions (void)
+{
+  static const char sentence[] = "the first 100 of the 600 training samples; the teacher from all";
+  DsWindow *window = new_window (app, 1280, 800);
+
+  train_tiny (window, "synthetic-digits", 100);
+  g_assert_true (wait_for_label (window, "training", sentence));
+  g_assert_true (wait_for_label (window, "metrics", sentence));
+
+  DsExperiment *exp = train_tiny (window, "synthetic-digits", 0);
+  g_assert_cmpint (ds_experiment_get_run_config (exp)->transfer_limit, ==, 0);
+  /* The metrics of the new run replace the caption; the Training page's follows the run. */
+  g_assert_true (wait_for_label (window, "metrics", "On 240 test samples"));
+  LabelSearch old = { ds_window_get_page (window, "metrics"), "transfer set" };
+  g_assert_true (wait_for (label_gone, &old, 60));
+  old.root = ds_window_get_page (window, "training");
+  g_assert_false (label_shown (&old));
+  close_window (window);
+}
+
 /* Closing the window while a sweep trains stops it cleanly. */
 static void
 test_close_mid_sweep (void)
@@ -499,7 +559,7 @@ test_close_mid_sweep (void)
   GtkWidget *page;
   g_autoptr (GError) error = NULL;
 
-  train_tiny (window, "blobs");
+  train_tiny (window, "blobs", 0);
   page = show_page (window, "temperature");
   set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
   /* Long enough to be still training when the window goes, however fast the machine. */
@@ -535,6 +595,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/images", test_pages_on_images);
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
+  g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
 
   status = g_test_run ();
 

@@ -2,6 +2,7 @@
 # Runs the GUI test program on a private Xvfb display inside a private D-Bus session, with
 # in-memory settings and a throw-away home. Speaks TAP (the program's own).
 #   test-app.sh PATH/TO/test-app SCHEMA_DIR
+#   DS_TEST_ARGS="-p /app/pages/transfer-set-captions" test-app.sh ...  runs one test case
 set -u
 prog="$1"
 schema_dir="$2"
@@ -34,4 +35,4 @@ export XDG_CACHE_HOME="$tmp/home/.cache" TMPDIR="$tmp/tmp"
 export LANGUAGE=en LC_ALL=C.UTF-8
 unset DBUS_SESSION_BUS_ADDRESS
 
-dbus-run-session -- "$prog" --tap
+dbus-run-session -- "$prog" --tap ${DS_TEST_ARGS:-}

@@ -334,6 +334,26 @@ ds_experiment_get_run_shape (DsExperiment *self, DsInputShape *shape)
   return self->have_run_shape;
 }
 
+char *
+ds_experiment_describe_transfer_set (DsExperiment *self)
+{
+  g_return_val_if_fail (DS_IS_EXPERIMENT (self), NULL);
+
+  const KdTrainConfig *cfg = ds_experiment_get_run_config (self);
+  if (!cfg || cfg->mode != KD_MODE_OFFLINE || cfg->transfer_limit <= 0)
+    return NULL;
+  int n = self->run_data && self->run_data->train ? self->run_data->train->n : 0;
+  if (n > 0 && cfg->transfer_limit >= n)
+    return NULL;
+  if (n == 0)
+    return g_strdup_printf (_ ("The students learned from a transfer set, the first %'d "
+                               "training samples; the teacher from all of them."),
+                            cfg->transfer_limit);
+  return g_strdup_printf (_ ("The students learned from a transfer set, the first %'d of the "
+                             "%'d training samples; the teacher from all %'d."),
+                          cfg->transfer_limit, n, n);
+}
+
 gboolean
 ds_experiment_get_run_outdated (DsExperiment *self)
 {

@@ -57,6 +57,9 @@ DsData *ds_experiment_get_run_data (DsExperiment *self);
 gboolean ds_experiment_get_run_shape (DsExperiment *self, DsInputShape *shape);
 /* TRUE when the edited experiment differs from the one the snapshot comes from. */
 gboolean ds_experiment_get_run_outdated (DsExperiment *self);
+/* A sentence for captions when the shown run's students learned from a transfer set smaller
+ * than the teacher's training set; NULL when all three learned from the same samples. */
+char *ds_experiment_describe_transfer_set (DsExperiment *self);
 double ds_experiment_get_eta (DsExperiment *self);
 /* A translated explanation after divergence or failure, else NULL. */
 const char *ds_experiment_get_message (DsExperiment *self);

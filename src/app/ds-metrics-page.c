@@ -181,7 +181,10 @@ update_table (DsMetricsPage *self, const KdMetricsReport *report)
              "expected calibration error over %d confidence bins, 0 for a model exactly as "
              "often right as it is sure. NLL: mean cross-entropy at T = 1."),
           report->n, (double)report->T, KD_ECE_BINS);
-      gtk_label_set_text (self->table_caption, caption);
+      g_autofree char *transfer
+          = ds_experiment_describe_transfer_set (ds_page_get_experiment (DS_PAGE (self)));
+      g_autofree char *text = g_strjoin (" ", caption, transfer, NULL);
+      gtk_label_set_text (self->table_caption, text);
     }
   else
     gtk_label_set_text (self->table_caption, "");

@@ -138,21 +138,22 @@ update_metrics (DsTrainingPage *self, KdSnapshot *snap)
       set_cell (self, m, COL_KL, r ? ds_format_number (r->kl[m]) : g_strdup ("–"));
     }
 
+  g_autofree char *measures = NULL;
   if (r != NULL)
-    {
-      g_autofree char *caption = g_strdup_printf (
-          _ ("On the test set. Agreement: how often a model’s top class is the teacher’s. KL to "
-             "teacher: mean KL(teacher ‖ model) of the outputs softened at T = %g; lower means a "
-             "closer match."),
-          (double)r->temperature);
-      gtk_label_set_text (self->metrics_caption, caption);
-    }
+    measures = g_strdup_printf (
+        _ ("On the test set. Agreement: how often a model’s top class is the teacher’s. KL to "
+           "teacher: mean KL(teacher ‖ model) of the outputs softened at T = %g; lower means a "
+           "closer match."),
+        (double)r->temperature);
   else
-    gtk_label_set_text (
-        self->metrics_caption,
-        _ ("Test accuracy is the last evaluation, at the end of an epoch. Accuracy, "
-           "agreement with the teacher and KL are measured on the test set when "
-           "the run finishes."));
+    measures = g_strdup (_ ("Test accuracy is the last evaluation, at the end of an epoch. "
+                            "Accuracy, agreement with the teacher and KL are measured on the "
+                            "test set when the run finishes."));
+  g_autofree char *transfer
+      = ds_experiment_describe_transfer_set (ds_page_get_experiment (DS_PAGE (self)));
+  /* g_strjoin stops at the first NULL: no transfer set, no second sentence. */
+  g_autofree char *caption = g_strjoin (" ", measures, transfer, NULL);
+  gtk_label_set_text (self->metrics_caption, caption);
 }
 
 /* ---- status and progress ------------------------------------------------------------------ */
@@ -390,6 +391,9 @@ ds_training_page_experiment_set (DsPage *page, DsExperiment *experiment)
   g_signal_connect_object (experiment, "notify::state", G_CALLBACK (update_run), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (experiment, "notify::run-outdated", G_CALLBACK (update_run), self,
+                           G_CONNECT_SWAPPED);
+  /* The caption names the transfer set's share of the training set, known once it is loaded. */
+  g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (update_run), self,
                            G_CONNECT_SWAPPED);
   snapshot_changed_cb (self);
 }

@@ -214,6 +214,22 @@ test_config_check (void)
   g_assert_cmpint (field, ==, DS_FIELD_STUDENT);
   g_assert_nonnull (strstr (message, "Empty layer"));
 
+  /* A transfer set must be smaller than the training set; 0 means none. */
+  {
+    DsData data = { .train = kd_dataset_new (1000, 1, 28, 28, 10, 1) };
+    kd_train_config_default (&cfg);
+    cfg.transfer_limit = 1000;
+    g_assert_false (ds_config_check (&cfg, &data, &field, &message));
+    g_assert_cmpint (field, ==, DS_FIELD_TRANSFER_LIMIT);
+    g_assert_nonnull (strstr (message, "transfer set"));
+    g_clear_pointer (&message, g_free);
+    cfg.transfer_limit = 999;
+    g_assert_true (ds_config_check (&cfg, &data, &field, &message));
+    cfg.transfer_limit = 0;
+    g_assert_true (ds_config_check (&cfg, &data, &field, &message));
+    kd_dataset_free (data.train);
+  }
+
   g_assert_true (ds_parse_learning_rate ("1e-3", &lr) && lr == 1e-3f);
   g_assert_true (ds_parse_learning_rate (" 0,01 ", &lr) && lr == 0.01f);
   g_assert_false (ds_parse_learning_rate ("0", NULL));

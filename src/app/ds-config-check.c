@@ -222,6 +222,14 @@ ds_config_check (const KdTrainConfig *config,
                  g_strdup_printf (_ ("The batch size must be between 1 and the number of training "
                                      "samples (%'d)"),
                                   data->train->n));
+  /* A transfer set as large as the training set is none; training on everything while the
+   * captions speak of a transfer set would mislead. */
+  if (config->mode == KD_MODE_OFFLINE && config->transfer_limit >= data->train->n)
+    return fail (DS_FIELD_TRANSFER_LIMIT, field, message,
+                 g_strdup_printf (_ ("The students’ transfer set (%'d samples) must be smaller "
+                                     "than the training set (%'d samples); set it to All to "
+                                     "train the students on every sample"),
+                                  config->transfer_limit, data->train->n));
   /* Whatever the fields above do not cover (Adam's betas from a session file, say). */
   if (kd_train_config_check (config, core_msg, sizeof core_msg) != KD_OK)
     return fail (DS_FIELD_NONE, field, message,

@@ -24,6 +24,7 @@ typedef enum
   DS_FIELD_EPOCHS,
   DS_FIELD_TEACHER_EPOCHS,
   DS_FIELD_THREADS,
+  DS_FIELD_TRANSFER_LIMIT,
 } DsConfigField;
 
 /* The largest network the workbench agrees to train. */

@@ -410,6 +410,8 @@ validate (DsExperimentPage *self)
           total_steps (cfg, data));
       set_check (self, "object-select-symbolic", "success", ready);
     }
+  mark_row (GTK_WIDGET (self->transfer_limit_row),
+            message != NULL && field == DS_FIELD_TRANSFER_LIMIT);
 }
 
 /* ---- sample limits: 0 shows as "All" ------------------------------------------------------ */

@@ -63,6 +63,12 @@ int cli_usage_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 /* Prints "distillscope-cli: <message>" on stderr and returns CLI_EXIT_FAILURE. */
 int cli_failure (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
+/* Checks before any work that `path` (an output file given with `option`; NULL and "-" are
+ * fine) can be created: its folder exists and is writable and the path is not a folder.
+ * Otherwise sets *msg, naming the option and the path, and returns FALSE. A run of minutes must
+ * not end in "cannot write". */
+gboolean cli_check_output (const char *option, const char *path, char **msg);
+
 /* Writes `root` as pretty JSON to path ("-" for stdout), atomically for files. */
 gboolean cli_write_json (JsonNode *root, const char *path, GError **error);
 

@@ -293,7 +293,8 @@ cli_analyse (int argc, char **argv)
     rc = cli_usage_error ("%s", error->message);
   else if (argc > 1)
     rc = cli_usage_error ("unexpected argument “%s”", argv[1]);
-  else if (!(names = parse_what (a.what, &msg)) || !parse_analysis_options (&a, &ctx, &msg))
+  else if (!(names = parse_what (a.what, &msg)) || !parse_analysis_options (&a, &ctx, &msg)
+           || !cli_check_output ("--json", a.json, &msg))
     rc = cli_usage_error ("%s", msg);
   if (rc == CLI_EXIT_OK)
     rc = cli_analyse_ctx_load (&ctx, a.session, &a.train);

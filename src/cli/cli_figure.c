@@ -126,6 +126,8 @@ parse_output (const FigureArgs *a, Output *out, gboolean need_path, char **msg)
       *msg = g_strdup ("no output file; give one with -o FILE");
       return FALSE;
     }
+  if (!cli_check_output ("-o", a->output, msg) || !cli_check_output ("--csv", a->csv, msg))
+    return FALSE;
   out->format = FIG_FORMAT_PDF;
   if (a->format)
     out->format = g_str_equal (a->format, "png")   ? FIG_FORMAT_PNG

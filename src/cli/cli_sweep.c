@@ -392,11 +392,15 @@ cli_sweep (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   KdSession *session = NULL;
   KdDataset *train = NULL, *test = NULL;
+  g_autofree char *msg = NULL;
   int rc;
   if (!g_option_context_parse (octx, &argc, &argv, &error))
     rc = cli_usage_error ("%s", error->message);
   else if (argc > 1)
     rc = cli_usage_error ("unexpected argument “%s”", argv[1]);
+  else if (!cli_check_output ("--json", a.json, &msg) || !cli_check_output ("--csv", a.csv, &msg)
+           || !cli_check_output ("--points-csv", a.points_csv, &msg))
+    rc = cli_usage_error ("%s", msg);
   else
     rc = load_teacher (&a, &session, &train, &test);
   if (rc == CLI_EXIT_OK)

@@ -225,6 +225,12 @@ train_run (const CliTrainArgs *a,
   const char *spec = a->data ? a->data : "synthetic-digits";
   if (!kd_loader_load (spec, cfg->seed, (int)limits[0], (int)limits[1], train, test, &error))
     return cli_usage_error ("%s", error->message);
+  /* Only known once the data is loaded: a transfer set as large as the training set is no
+   * transfer set, and silently training on everything would mislabel the results. */
+  if (cfg->transfer_limit > 0 && cfg->transfer_limit >= (*train)->n)
+    return cli_usage_error ("--transfer-limit %d is not below the %d training samples; leave it "
+                            "out to train the students on all of them",
+                            cfg->transfer_limit, (*train)->n);
   KdArchError arch_err = { 0 };
   KdStatus st = kd_trainer_new (cfg, *train, *test, trainer, &arch_err);
   if (st == KD_ERR_ARCH)
@@ -296,7 +302,9 @@ cli_train (int argc, char **argv)
     rc = cli_usage_error ("%s", error->message);
   else if (argc > 1)
     rc = cli_usage_error ("unexpected argument “%s”", argv[1]);
-  else if (!cli_train_config_from_args (&a, &cfg, limits, &msg))
+  else if (!cli_train_config_from_args (&a, &cfg, limits, &msg)
+           || !cli_check_output ("--json", a.json, &msg)
+           || !cli_check_output ("--save", a.save, &msg))
     rc = cli_usage_error ("%s", msg);
   else
     rc = run_experiment (&a, &cfg, limits);

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,34 @@ cli_failure (const char *fmt, ...)
   vreport (fmt, ap);
   va_end (ap);
   return CLI_EXIT_FAILURE;
+}
+
+gboolean
+cli_check_output (const char *option, const char *path, char **msg)
+{
+  if (!path || strcmp (path, "-") == 0)
+    return TRUE;
+  g_autofree char *display = g_filename_display_name (path);
+  if (!*path || g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      *msg = g_strdup_printf ("%s: “%s” is a folder, not a file name", option, display);
+      return FALSE;
+    }
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir_display = g_filename_display_name (dir);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      *msg = g_strdup_printf ("%s: the folder “%s” does not exist", option, dir_display);
+      return FALSE;
+    }
+  /* The file is written as a temporary beside it and renamed, so the folder must be writable. */
+  if (access (dir, W_OK | X_OK) != 0)
+    {
+      *msg = g_strdup_printf ("%s: cannot write in the folder “%s”: %s", option, dir_display,
+                              g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -13,6 +13,7 @@
 #include "ds-application.h"
 #include "ds-config-check.h"
 #include "ds-experiment.h"
+#include "ds-format.h"
 #include "ds-page.h"
 #include "ds-presets.h"
 #include "ds-test-gui.h"
@@ -192,6 +193,26 @@ test_validation (void)
                      3e-3f);
   g_assert_true (button_sensitive (window, "experiment", "win.start"));
   close_window (window);
+}
+
+/* Durations as the status line shows them: tenths below ten seconds, so a tiny run does not
+ * read "in 0 s". */
+static void
+test_format_duration (void)
+{
+  static const struct
+  {
+    double seconds;
+    const char *text;
+  } cases[] = {
+    { 0.04, "0.0 s" }, { 0.4, "0.4 s" },       { 9.94, "9.9 s" },        { 9.96, "10 s" },
+    { 59.4, "59 s" },  { 61.0, "1 min 01 s" }, { 3725.0, "1 h 02 min" }, { -1.0, "–" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ds_format_duration (cases[i].seconds);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
 }
 
 static void
@@ -826,6 +847,7 @@ main (int argc, char **argv)
   g_application_hold (G_APPLICATION (app));
 
   g_test_add_func ("/app/config/check", test_config_check);
+  g_test_add_func ("/app/format/duration", test_format_duration);
   g_test_add_func ("/app/window/pages", test_pages);
   g_test_add_func ("/app/experiment/validation", test_validation);
   g_test_add_func ("/app/experiment/presets", test_presets_ui);

@@ -13,6 +13,10 @@ ds_format_duration (double seconds)
 
   if (!isfinite (seconds) || seconds < 0.0)
     return g_strdup ("–");
+  /* Tiny runs finish in under a second: "0 s" would read as nothing happened. */
+  if (seconds < 9.95)
+    /* Translators: a duration under ten seconds, with one decimal */
+    return g_strdup_printf (_ ("%.1f s"), seconds);
   s = lround (seconds);
   if (s < 60)
     /* Translators: a duration in seconds */

@@ -91,7 +91,9 @@ void
 cli_format_duration (double seconds, char *buf, gsize len)
 {
   long s = seconds < 0 ? 0 : (long)(seconds + 0.5);
-  if (s >= 3600)
+  if (seconds < 9.95)
+    g_snprintf (buf, len, "%.1fs", seconds < 0 ? 0.0 : seconds);
+  else if (s >= 3600)
     g_snprintf (buf, len, "%ldh%02ldm", s / 3600, (s / 60) % 60);
   else if (s >= 60)
     g_snprintf (buf, len, "%ldm%02lds", s / 60, s % 60);

@@ -45,7 +45,7 @@ expect_usage "epochs not whole" "whole number" train --epochs 2.5
 expect_usage "threads 0" "--threads" train --threads 0
 expect_usage "bad mode" "offline or online" train --mode sideways
 expect_usage "bad optimizer" "adam or sgd" train --optimizer rmsprop
-expect_usage "bad teacher token" "\"fx12\" at position 8" train --teacher fc1200-fx12
+expect_usage "bad teacher token" "“fx12” at position 8" train --teacher fc1200-fx12
 expect_usage "bad student token" "empty layer" train --student fc8--fc4
 expect_usage "arch does not fit data" "pool" train --data spirals --student pool
 expect_usage "unknown dataset" "nonexistent-set" train --data nonexistent-set

@@ -52,11 +52,11 @@ test_arch_parse_bad (void)
     int position, length;
     const char *needle;
   } cases[] = {
-    { "fc1200-fx12", 7, 4, "\"fx12\"" }, { "fc", 0, 2, "\"fc\"" },
-    { "fc0", 0, 3, "\"fc0\"" },          { "fc10--fc5", 5, 0, "empty" },
-    { "fc10-", 5, 0, "empty" },          { "-fc10", 0, 0, "empty" },
-    { "conv32k0", 0, 8, "conv32k0" },    { "drop1.5", 0, 7, "drop1.5" },
-    { "pool2x", 0, 6, "pool2x" },        { "fc99999999999", 0, 13, "fc99999999999" },
+    { "fc1200-fx12", 7, 4, "“fx12”" }, { "fc", 0, 2, "“fc”" },
+    { "fc0", 0, 3, "“fc0”" },          { "fc10--fc5", 5, 0, "empty" },
+    { "fc10-", 5, 0, "empty" },        { "-fc10", 0, 0, "empty" },
+    { "conv32k0", 0, 8, "conv32k0" },  { "drop1.5", 0, 7, "drop1.5" },
+    { "pool2x", 0, 6, "pool2x" },      { "fc99999999999", 0, 13, "fc99999999999" },
     { "fc10 -fc5", 0, 5, "fc10 " },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -66,7 +66,7 @@ struct _DsTrainingRun
   KdModelId diverged_model;
   long diverged_step;
   KdStatus failure;
-  char arch_message[160];
+  char arch_message[sizeof ((KdArchError *)0)->message];
   double active_seconds; /* time spent inside kd_trainer_step */
   guint idle_id;
 

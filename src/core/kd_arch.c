@@ -11,7 +11,9 @@
 #define KD_MAX_UNITS 65536
 #define KD_MAX_KERNEL 64
 
-static const char *const token_help = "expected fcN, convN[kK][sS][pP], pool[K] or drop[P]";
+static const char *const token_help
+    = "expected fcN, convN[kK][sS][pP], pool[K] or drop[P] (or “linear” alone for no hidden "
+      "layer)";
 
 static KdStatus
 arch_fail (KdArchError *err, int pos, int len, const char *fmt, ...)
@@ -187,12 +189,12 @@ kd_arch_parse (const char *text, KdArch *arch, KdArchError *err)
       int pos = (int)(p - text), len = (int)(end - p);
       if (len == 0)
         return arch_fail (err, pos, 0,
-                          "empty layer at position %d (two '-' in a row, or a "
-                          "'-' at an end)",
+                          "empty layer at position %d (two “-” in a row, or a "
+                          "“-” at an end)",
                           pos + 1);
       KdLayerSpec spec;
       if (!parse_token (p, end, &spec))
-        return arch_fail (err, pos, len, "bad layer \"%.*s\" at position %d: %s", len, p, pos + 1,
+        return arch_fail (err, pos, len, "bad layer “%.*s” at position %d: %s", len, p, pos + 1,
                           token_help);
       spec.text_pos = pos;
       spec.text_len = len;

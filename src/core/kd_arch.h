@@ -52,7 +52,7 @@ typedef struct
 {
   int position; /* byte offset of the offending token in the string */
   int length;   /* its length */
-  char message[160];
+  char message[256];
 } KdArchError;
 
 /* Parses `text`. On failure fills `err` (if not NULL) with a message that names the token

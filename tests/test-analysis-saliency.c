@@ -827,7 +827,10 @@ test_sanity_cascade (void)
   g_assert_cmpint (grad[0].layer, ==, -1);
   g_assert_cmpfloat (grad[0].spearman_abs, ==, 1.0);
   g_assert_cmpint (grad[1].layer, ==, net->n_layers - 1);
-  g_assert_nonnull (strstr (grad[1].name, "logits"));
+  /* Named as the Activations page names layers. */
+  g_assert_cmpstr (grad[1].name, ==, "logits");
+  g_assert_cmpstr (grad[2].name, ==, "fc1");
+  g_assert_cmpstr (grad[3].name, ==, "conv1");
   g_assert_cmpint (grad[3].type, ==, KD_LAYER_CONV2D);
   g_assert_cmpint (grad[3].layer, ==, 0);
   /* The stage 0 map is the plain map. */

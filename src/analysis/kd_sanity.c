@@ -44,8 +44,17 @@ name_stage (KdSanityStage *s, const KdNet *net, int layer)
       return;
     }
   s->type = net->layers[layer].type;
-  snprintf (s->name, sizeof s->name, "%s %d%s", kd_layer_type_name (s->type), layer,
-            layer == net->n_layers - 1 ? " (logits)" : "");
+  if (layer == net->n_layers - 1)
+    {
+      snprintf (s->name, sizeof s->name, "logits");
+      return;
+    }
+  /* Counted from the input among layers of the same kind, as the Activations page and CKA
+   * name them (kd_activations.c): fc1, fc2, conv1, ... */
+  int k = 0;
+  for (int i = 0; i <= layer; i++)
+    k += net->layers[i].type == s->type;
+  snprintf (s->name, sizeof s->name, "%s%d", s->type == KD_LAYER_CONV2D ? "conv" : "fc", k);
 }
 
 /* The map of stage `k` into `map` and its correlations with `original`. */

@@ -19,7 +19,7 @@ typedef struct
 {
   int layer;              /* index into net->layers re-initialised at this stage; -1 at stage 0 */
   KdLayerType type;       /* that layer's type; unused at stage 0 */
-  char name[48];          /* "original", "dense 5 (logits)", "conv2d 0", ... */
+  char name[48];          /* "original", "logits", "fc2", "conv1", ... */
   double spearman_abs;    /* rank correlation of |map| with |original map| (the paper's) */
   double spearman_signed; /* of the signed maps */
 } KdSanityStage;

@@ -405,10 +405,21 @@ check_temperature (DsWindow *window, DsExperiment *exp)
                                            gtk_widget_get_height (GTK_WIDGET (sample_view)) / 2);
   g_assert_true (g_str_has_prefix (hover, "T = "));
 
-  /* A bad grid is refused with the reason. */
-  set_row_text (page, "_Temperatures", "1, x");
+  /* A bad grid is refused with the reason, and every bad row is marked at once. */
+  set_row_text (page, "_Temperatures", "1, x, -2");
+  set_row_text (page, "_Alphas (weight of the soft loss)", "1.5");
   g_assert_false (ds_temperature_page_run_sweep (temperature, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "Temperatures: “x” is not a number\n"));
+  g_assert_nonnull (strstr (error->message, "Alphas: “1.5” must lie between 0 and 1"));
+  g_clear_error (&error);
+  g_assert_true (gtk_widget_has_css_class (find_row (page, "_Temperatures"), "error"));
+  g_assert_true (
+      gtk_widget_has_css_class (find_row (page, "_Alphas (weight of the soft loss)"), "error"));
+  g_assert_false (gtk_widget_has_css_class (find_row (page, "_Seeds"), "error"));
+  set_row_text (page, "_Temperatures", "1, -2");
+  g_assert_false (ds_temperature_page_run_sweep (temperature, &error));
+  g_assert_nonnull (strstr (error->message, "“-2” must be greater than 0"));
   g_clear_error (&error);
 
   /* A tiny sweep, then a cancelled one. */

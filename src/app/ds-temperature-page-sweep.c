@@ -16,11 +16,41 @@ static const KdSweepMetric panel_metrics[N_PANELS]
 
 /* ---- the sweep grid -------------------------------------------------------------------------- */
 
-/* Numbers separated by commas, semicolons or spaces; FALSE with a message for anything else. */
-static gboolean
-parse_list (const char *text, const char *what, double *values, int *n, GError **error)
+/* One of the grid's fields: its row, its name in messages, and the values it accepts. */
+typedef struct
 {
-  g_auto (GStrv) parts = g_strsplit_set (text, ",; \t", -1);
+  AdwEntryRow *row;
+  const char *what;
+  double lo, hi;
+  gboolean lo_open, whole, required;
+} GridField;
+
+static gboolean
+value_fits (const GridField *f, double v)
+{
+  if (!isfinite (v) || (f->lo_open ? v <= f->lo : v < f->lo) || v > f->hi)
+    return FALSE;
+  return !f->whole || v == floor (v);
+}
+
+/* Why v does not fit f, for the message. */
+static char *
+range_text (const GridField *f)
+{
+  if (f->whole)
+    return g_strdup (_ ("must be a whole number of 0 or more"));
+  if (f->lo_open)
+    return g_strdup_printf (_ ("must be greater than %g and at most %g"), f->lo, f->hi);
+  return g_strdup_printf (_ ("must lie between %g and %g"), f->lo, f->hi);
+}
+
+/* Numbers separated by commas, semicolons or spaces, each within the field's range; FALSE with
+ * a message naming the field and the first bad value otherwise. */
+static gboolean
+parse_field (const GridField *f, double *values, int *n, GError **error)
+{
+  g_auto (GStrv) parts
+      = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (f->row)), ",; \t", -1);
 
   *n = 0;
   for (char **part = parts; *part != NULL; part++)
@@ -35,65 +65,88 @@ parse_list (const char *text, const char *what, double *values, int *n, GError *
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        /* Translators: "Temperatures: “abc” is not a number" */
-                       _ ("%s: “%s” is not a number"), what, *part);
+                       _ ("%s: “%s” is not a number"), f->what, *part);
+          return FALSE;
+        }
+      if (!value_fits (f, v))
+        {
+          g_autofree char *range = range_text (f);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       /* Translators: "Alphas: “1.5” must lie between 0 and 1" */
+                       _ ("%s: “%s” %s"), f->what, *part, range);
           return FALSE;
         }
       if (*n == KD_SWEEP_MAX_VALUES)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("%s: at most %d values"),
-                       what, KD_SWEEP_MAX_VALUES);
+                       f->what, KD_SWEEP_MAX_VALUES);
           return FALSE;
         }
       values[(*n)++] = v;
     }
+  if (*n == 0 && f->required)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("%s: give at least one value"), f->what);
+      return FALSE;
+    }
   return TRUE;
 }
 
+static void
+mark_field (const GridField *f, gboolean bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (GTK_WIDGET (f->row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (f->row), "error");
+}
+
+/* Reads the three fields into cfg. Every field is checked and marked, so that all bad rows
+ * show at once; *error names each bad field's first problem, one line each. */
 static gboolean
 read_grid (DsTemperaturePage *self, KdSweepConfig *cfg, GError **error)
 {
   const KdTrainConfig *run = ds_experiment_get_run_config (ds_page_get_experiment (DS_PAGE (self)));
-  double values[KD_SWEEP_MAX_VALUES];
+  const GridField fields[3] = {
+    { self->temperatures_row, _ ("Temperatures"), 0.0, 1000.0, TRUE, FALSE, TRUE },
+    { self->alphas_row, _ ("Alphas"), 0.0, 1.0, FALSE, FALSE, FALSE },
+    { self->seeds_row, _ ("Seeds"), 0.0, 9007199254740992.0, FALSE, TRUE, TRUE },
+  };
+  double values[3][KD_SWEEP_MAX_VALUES];
+  int n[3];
   char message[256];
-  int n;
+  gboolean ok = TRUE;
 
   kd_sweep_config_default (cfg);
   cfg->train = *run;
   cfg->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   cfg->workers = CLAMP (run->threads, 1, (int)g_get_num_processors ());
 
-  if (!parse_list (gtk_editable_get_text (GTK_EDITABLE (self->temperatures_row)),
-                   _ ("Temperatures"), values, &n, error))
-    return FALSE;
-  cfg->n_temperatures = n;
-  for (int i = 0; i < n; i++)
-    cfg->temperatures[i] = (float)values[i];
-  if (!parse_list (gtk_editable_get_text (GTK_EDITABLE (self->alphas_row)), _ ("Alphas"), values,
-                   &n, error))
-    return FALSE;
-  cfg->n_alphas = n;
-  for (int i = 0; i < n; i++)
-    cfg->alphas[i] = (float)values[i];
-  if (!parse_list (gtk_editable_get_text (GTK_EDITABLE (self->seeds_row)), _ ("Seeds"), values, &n,
-                   error))
-    return FALSE;
-  cfg->n_seeds = n;
-  for (int i = 0; i < n; i++)
+  g_autoptr (GString) problems = g_string_new (NULL);
+  for (int f = 0; f < 3; f++)
     {
-      if (values[i] < 0 || values[i] != floor (values[i]) || values[i] > 9007199254740992.0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _ ("Seeds must be whole numbers of 0 or more"));
-          return FALSE;
-        }
-      cfg->seeds[i] = (guint64)values[i];
+      g_autoptr (GError) local = NULL;
+      gboolean field_ok = parse_field (&fields[f], values[f], &n[f], &local);
+      mark_field (&fields[f], !field_ok);
+      if (!field_ok)
+        g_string_append_printf (problems, "%s%s", problems->len ? "\n" : "", local->message);
+      ok = ok && field_ok;
     }
-  if (cfg->n_temperatures == 0 || cfg->n_seeds == 0)
+  if (!ok)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _ ("A sweep needs at least one temperature and one seed"));
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, problems->str);
       return FALSE;
     }
+  cfg->n_temperatures = n[0];
+  for (int i = 0; i < n[0]; i++)
+    cfg->temperatures[i] = (float)values[0][i];
+  cfg->n_alphas = n[1];
+  for (int i = 0; i < n[1]; i++)
+    cfg->alphas[i] = (float)values[1][i];
+  cfg->n_seeds = n[2];
+  for (int i = 0; i < n[2]; i++)
+    cfg->seeds[i] = (guint64)values[2][i];
   if (kd_sweep_config_check (cfg, message, sizeof message) != KD_OK)
     {
       /* The analysis layer names the problem in English; say which setting it is about. */

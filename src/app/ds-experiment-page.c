@@ -67,7 +67,9 @@ data_index (DsExperimentPage *self, const char *spec)
       return i;
 
   g_autofree char *name = ds_data_spec_display_name (spec);
-  g_autofree char *label = g_strdup_printf (_ ("%s (from file)"), name);
+  /* A spec that names a folder is a set of class folders of PNGs or IDX files, not a file. */
+  g_autofree char *label = g_strdup_printf (
+      g_file_test (spec, G_FILE_TEST_IS_DIR) ? _ ("%s (folder)") : _ ("%s (from file)"), name);
   gtk_string_list_append (self->data_names, label);
   g_ptr_array_add (self->data_specs, g_strdup (spec));
   return self->data_specs->len - 1;

@@ -443,6 +443,18 @@ check_temperature (DsWindow *window, DsExperiment *exp)
   check_export (page, "sweep.svg", DS_EXPORT_SVG, "<?xml");
   check_export (page, "sweep.pdf", DS_EXPORT_PDF, "%PDF");
   check_export (page, "sweep.csv", DS_EXPORT_CSV, "panel");
+  {
+    /* Accuracy in percent, as on every other page: the first row is the baseline student's
+     * mean test accuracy at the first temperature. */
+    g_autofree char *path = g_build_filename (tmp_dir, "sweep.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+    g_auto (GStrv) lines = g_strsplit (csv, "\n", 3);
+    g_auto (GStrv) fields = g_strsplit (lines[1], ",", -1);
+    g_assert_cmpuint (g_strv_length (fields), ==, 5);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[3], NULL),
+                                    100.0 * res->points[0].baseline[KD_SWEEP_ACCURACY].mean, 1e-4);
+  }
 
   set_row_text (page, "_Seeds", "1, 2, 3, 4, 5, 6, 7, 8");
   g_assert_true (ds_temperature_page_run_sweep (temperature, &error));

@@ -14,6 +14,13 @@
 static const KdSweepMetric panel_metrics[N_PANELS]
     = { KD_SWEEP_ACCURACY, KD_SWEEP_AGREEMENT, KD_SWEEP_KL };
 
+/* Accuracy and agreement are shown in percent, as on every other page; KL in nats. */
+static gboolean
+metric_in_percent (KdSweepMetric metric)
+{
+  return metric == KD_SWEEP_ACCURACY || metric == KD_SWEEP_AGREEMENT;
+}
+
 /* ---- the sweep grid -------------------------------------------------------------------------- */
 
 /* One of the grid's fields: its row, its name in messages, and the values it accepts. */
@@ -252,14 +259,15 @@ fill_series (
 {
   const KdSweepResult *res = self->sweep;
   int n_t = res->config.n_temperatures;
+  double scale = metric_in_percent (metric) ? 100.0 : 1.0;
 
   for (int t = 0; t < n_t; t++)
     {
       const KdSweepPoint *point = &res->points[MAX (a, 0) * n_t + t];
       const KdSweepStat *stat = a >= 0 ? &point->student[metric] : &point->baseline[metric];
 
-      y[t] = stat->mean;
-      err[t] = point->n > 1 ? stat->std : NAN;
+      y[t] = scale * stat->mean;
+      err[t] = point->n > 1 ? scale * stat->std : NAN;
     }
   s->n = n_t;
   s->x = self->sweep_x;
@@ -273,7 +281,7 @@ build_lines (DsTemperaturePage *self)
   static const char *const titles[N_PANELS]
       = { N_ ("Test accuracy"), N_ ("Agreement with the teacher"), N_ ("KL to the teacher") };
   static const char *const y_labels[N_PANELS]
-      = { N_ ("Accuracy"), N_ ("Top-1 agreement"), N_ ("KL (nats) at the run’s T") };
+      = { N_ ("Accuracy (%)"), N_ ("Top-1 agreement (%)"), N_ ("KL (nats) at the run’s T") };
   const KdSweepResult *res = self->sweep;
   int n_t = res->config.n_temperatures, n_a = res->config.n_alphas, n_s = n_a + 1;
   double *y;
@@ -304,7 +312,7 @@ build_lines (DsTemperaturePage *self)
         .log_x = TRUE,
         .n_series = n_s,
         .series = self->series[p],
-        .ref_y = p == 0 ? res->teacher[KD_SWEEP_ACCURACY] : NAN,
+        .ref_y = p == 0 ? 100.0 * res->teacher[KD_SWEEP_ACCURACY] : NAN,
         .ref_label = p == 0 ? _ ("Teacher") : NULL,
         .x_ticks_at_data = TRUE,
       };
@@ -457,9 +465,11 @@ _ds_temperature_page_sweep_hover (DsFigureView *view, double x, double y, gpoint
           const FigLineSeries *series = &panel->series[s];
           double err = series->err ? series->err[best] : NAN;
 
-          g_string_append_printf (text, "\n%s: %.4g", series->label, series->y[best]);
+          const char *unit = metric_in_percent (panel_metrics[p]) ? "%" : "";
+
+          g_string_append_printf (text, "\n%s: %.4g%s", series->label, series->y[best], unit);
           if (isfinite (err))
-            g_string_append_printf (text, " ± %.2g", err);
+            g_string_append_printf (text, " ± %.2g%s", err, unit);
         }
       return g_string_free (text, FALSE);
     }

@@ -380,6 +380,11 @@ sweep_columns (CliFigure *fig, JsonArray *points, double alpha, SweepColumns *c)
                     && sweep_number (p, "student", "kl", "std", &c->kl_err[k]);
       if (!ok)
         return FALSE;
+      /* In percent, as the app and the other figures show accuracy and agreement. */
+      double *percent[] = { &c->acc[k],      &c->acc_err[k], &c->base[k],
+                            &c->base_err[k], &c->agree[k],   &c->agree_err[k] };
+      for (gsize j = 0; j < G_N_ELEMENTS (percent); j++)
+        *percent[j] *= 100.0;
       k++;
     }
   c->n = k;
@@ -399,16 +404,16 @@ sweep_panels (CliFigure *fig, const SweepColumns *c, double alpha, double teache
   FigLinesPanel *p = own (fig, g_new0 (FigLinesPanel, 3));
   p[0] = (FigLinesPanel){ .title = "Test accuracy",
                           .x_label = "Temperature T",
-                          .y_label = "Accuracy",
+                          .y_label = "Accuracy (%)",
                           .log_x = true,
                           .n_series = 2,
                           .series = s,
-                          .ref_y = teacher_acc,
+                          .ref_y = 100.0 * teacher_acc,
                           .ref_label = "Teacher",
                           .x_ticks_at_data = true };
   p[1] = (FigLinesPanel){ .title = "Agreement with the teacher",
                           .x_label = "Temperature T",
-                          .y_label = "Top-1 agreement",
+                          .y_label = "Top-1 agreement (%)",
                           .log_x = true,
                           .n_series = 1,
                           .series = s + 2,

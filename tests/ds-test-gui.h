@@ -26,6 +26,10 @@ gboolean match_type (GtkWidget *widget, gconstpointer type);
 gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
 GtkWidget *find_row (GtkWidget *root, const char *title);
 
+AdwMessageDialog *visible_message_dialog (void);
+gboolean message_dialog_shown (gpointer body_part);
+void respond (AdwMessageDialog *dialog, const char *response);
+
 gboolean data_loaded (gpointer experiment);
 DsWindow *new_window (DsApplication *app, int width, int height);
 void close_window (DsWindow *window);

@@ -39,27 +39,6 @@ ready_experiment (DsWindow *window)
   return exp;
 }
 
-static AdwMessageDialog *
-visible_message_dialog (void)
-{
-  GList *windows = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (windows);
-  return found;
-}
-
-/* What clicking a response button does: the response, then the dialog closes. */
-static void
-respond (AdwMessageDialog *dialog, const char *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_close (GTK_WINDOW (dialog));
-}
-
 /* A tiny experiment that finishes in a second or two. */
 static void
 set_tiny (DsExperiment *exp, const char *spec, int epochs)
@@ -556,22 +535,6 @@ close_dialogs (void)
       gtk_window_destroy (l->data);
   g_list_free (windows);
   spin (0.1);
-}
-
-static gboolean
-message_dialog_shown (gpointer data)
-{
-  GList *windows = gtk_window_list_toplevels ();
-  gboolean found = FALSE;
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        const char *body = adw_message_dialog_get_body (l->data);
-        found = data == NULL || strstr (body, data) != NULL;
-      }
-  g_list_free (windows);
-  return found;
 }
 
 static void

@@ -145,6 +145,15 @@ data_loaded (gpointer experiment)
   return ds_experiment_get_data (experiment) != NULL;
 }
 
+gboolean
+snapshot_replaced (gpointer snapshot_wait)
+{
+  SnapshotWait *w = snapshot_wait;
+  KdSnapshot *snap = ds_experiment_get_snapshot (w->exp);
+
+  return snap != NULL && snap != w->old;
+}
+
 /* A new window of app, shown. With width and height 0 it keeps the window's own default size:
  * the pages' tests ask for a given size so that their figures lay out (and screenshot) alike. */
 DsWindow *

@@ -3,6 +3,8 @@
 
 #include "ds-test-gui.h"
 
+#include <string.h>
+
 #include "ds-experiment.h"
 
 /* Runs the main loop until cond holds; FALSE after timeout seconds. */
@@ -95,10 +97,61 @@ find_row (GtkWidget *root, const char *title)
   return row;
 }
 
+/* The message dialog on screen, or NULL. */
+AdwMessageDialog *
+visible_message_dialog (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (windows);
+  return found;
+}
+
+/* A message dialog is on screen, its body containing body_part (a string, or NULL for any). */
+gboolean
+message_dialog_shown (gpointer body_part)
+{
+  AdwMessageDialog *dialog = visible_message_dialog ();
+
+  return dialog != NULL
+         && (body_part == NULL || strstr (adw_message_dialog_get_body (dialog), body_part) != NULL);
+}
+
+static gboolean
+match_button_label (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* Clicks the button of that response: the dialog closes, then emits it, and only it. */
+void
+respond (AdwMessageDialog *dialog, const char *response)
+{
+  const char *label = adw_message_dialog_get_response_label (dialog, response);
+  GtkWidget *button = find_widget (GTK_WIDGET (dialog), match_button_label, label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
 gboolean
 data_loaded (gpointer experiment)
 {
   return ds_experiment_get_data (experiment) != NULL;
+}
+
+gboolean
+snapshot_replaced (gpointer snapshot_wait)
+{
+  SnapshotWait *w = snapshot_wait;
+  KdSnapshot *snap = ds_experiment_get_snapshot (w->exp);
+
+  return snap != NULL && snap != w->old;
 }
 
 /* A new window of app, shown. With width and height 0 it keeps the window's own default size:
@@ -127,14 +180,11 @@ close_window (DsWindow *window)
   g_object_add_weak_pointer (G_OBJECT (window), &gone);
   gtk_window_close (GTK_WINDOW (window));
   spin (0.1);
-  /* What clicking "Discard" does: the response, then the dialog closes. */
+  /* Answers "Discard" to the question whether to save. */
   windows = gtk_window_list_toplevels ();
   for (GList *l = windows; l != NULL; l = l->next)
     if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        adw_message_dialog_response (l->data, "discard");
-        gtk_window_close (l->data);
-      }
+      respond (l->data, "discard");
   g_list_free (windows);
   /* "Discard" closes the window from an idle callback, and tearing down every page takes a
    * while on a loaded machine: wait for the window itself to go, not for a fixed time. */

@@ -26,7 +26,21 @@ gboolean match_type (GtkWidget *widget, gconstpointer type);
 gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
 GtkWidget *find_row (GtkWidget *root, const char *title);
 
+AdwMessageDialog *visible_message_dialog (void);
+gboolean message_dialog_shown (gpointer body_part);
+void respond (AdwMessageDialog *dialog, const char *response);
+
 gboolean data_loaded (gpointer experiment);
+
+/* For waiting until the experiment shows a snapshot other than old (a new run's). */
+typedef struct
+{
+  DsExperiment *exp;
+  KdSnapshot *old; /* held by the caller, or NULL */
+} SnapshotWait;
+
+gboolean snapshot_replaced (gpointer snapshot_wait);
+
 DsWindow *new_window (DsApplication *app, int width, int height);
 void close_window (DsWindow *window);
 

@@ -52,6 +52,7 @@ train_tiny (DsWindow *window, const char *spec, int transfer_limit)
 {
   DsExperiment *exp = ds_window_get_experiment (window);
   KdTrainConfig cfg = *ds_experiment_get_config (exp);
+  SnapshotWait replaced = { exp, NULL };
 
   g_assert_true (wait_for (data_loaded, exp, 60));
   ds_experiment_set_data_spec (exp, spec, 600, 240);
@@ -65,7 +66,18 @@ train_tiny (DsWindow *window, const char *spec, int transfer_limit)
   cfg.transfer_limit = transfer_limit;
   ds_experiment_set_config (exp, &cfg);
   g_assert_true (wait_for (data_loaded, exp, 60));
+  replaced.old = ds_experiment_get_snapshot (exp);
+  if (replaced.old != NULL)
+    kd_snapshot_ref (replaced.old);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  /* A new run over results not saved asks first. */
+  if (ds_experiment_get_unsaved (exp))
+    {
+      g_assert_true (wait_for (message_dialog_shown, NULL, 10));
+      respond (visible_message_dialog (), "discard");
+    }
+  g_assert_true (wait_for (snapshot_replaced, &replaced, 60));
+  g_clear_pointer (&replaced.old, kd_snapshot_unref);
   g_assert_true (wait_for (finished, exp, 120));
   spin (0.2);
   return exp;

@@ -40,27 +40,6 @@ ready_experiment (DsWindow *window)
   return exp;
 }
 
-static AdwMessageDialog *
-visible_message_dialog (void)
-{
-  GList *windows = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (windows);
-  return found;
-}
-
-/* What clicking a response button does: the response, then the dialog closes. */
-static void
-respond (AdwMessageDialog *dialog, const char *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_close (GTK_WINDOW (dialog));
-}
-
 /* A tiny experiment that finishes in a second or two. */
 static void
 set_tiny (DsExperiment *exp, const char *spec, int epochs)
@@ -114,6 +93,25 @@ button_sensitive (DsWindow *window, const char *page, const char *action)
 
   g_assert_nonnull (button);
   return gtk_widget_is_sensitive (button);
+}
+
+/* Part of the body of the question asked before a new run would replace unsaved results. */
+#define NEW_RUN_QUESTION "A new run replaces them"
+
+/* The question whose body contains body_part is on screen: gives it response. */
+static void
+answer (const char *body_part, const char *response)
+{
+  AdwMessageDialog *dialog;
+
+  if (!wait_for (message_dialog_shown, (gpointer)body_part, 10))
+    {
+      dialog = visible_message_dialog ();
+      g_error ("no question “…%s…”; on screen: %s", body_part,
+               dialog ? adw_message_dialog_get_body (dialog) : "nothing");
+    }
+  respond (visible_message_dialog (), response);
+  spin (0.05);
 }
 
 /* ---- tests ----------------------------------------------------------------------------------- */
@@ -540,9 +538,11 @@ test_pause_step_stop (void)
   g_assert_false (ds_experiment_get_snapshot (exp)->have_results);
   g_assert_true (ds_experiment_can_save (exp));
 
-  /* A new run after a stopped one, then the window closes mid-run. */
+  /* A new run after a stopped one, once the user lets the stopped one go; then the window
+   * closes mid-run. */
   activate (window, "win.start");
-  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_RUNNING);
+  answer (NEW_RUN_QUESTION, "discard");
+  wait_state (exp, DS_RUN_STATE_RUNNING, 30);
   w.step = 10;
   g_assert_true (wait_for (step_reached, &w, 60));
   close_window (window);
@@ -593,22 +593,6 @@ close_dialogs (void)
       gtk_window_destroy (l->data);
   g_list_free (windows);
   spin (0.1);
-}
-
-static gboolean
-message_dialog_shown (gpointer data)
-{
-  GList *windows = gtk_window_list_toplevels ();
-  gboolean found = FALSE;
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        const char *body = adw_message_dialog_get_body (l->data);
-        found = data == NULL || strstr (body, data) != NULL;
-      }
-  g_list_free (windows);
-  return found;
 }
 
 static void
@@ -756,26 +740,6 @@ test_close_asks (void)
   spin (0.1);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  /* Opening a session here would drop the unsaved run: it gets a window of its own. */
-  {
-    GList *before = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
-    guint n = g_list_length (before);
-    GtkWindow *other;
-
-    ds_window_open_file (window, file);
-    g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
-                      n + 1);
-    /* The new window is the one that was not there before (others may be left open). */
-    other = NULL;
-    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
-      if (!g_list_find (before, l->data))
-        other = l->data;
-    g_assert_nonnull (other);
-    g_assert_true (wait_for (window_has_snapshot, other, 30));
-    close_window (DS_WINDOW (other));
-    g_list_free (before);
-  }
-
   /* Save writes the session, then the window closes. */
   g_object_add_weak_pointer (G_OBJECT (exp), (gpointer *)&exp);
   gtk_window_close (GTK_WINDOW (window));
@@ -792,6 +756,268 @@ test_close_asks (void)
     g_assert_no_error (error);
     g_assert_true (session->have_results);
   }
+}
+
+/* The file chooser on screen (GTK's own dialog: no portal under the test wrapper), or NULL. */
+static GtkWidget *
+visible_file_chooser (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  GtkWidget *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (windows);
+  return found;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return visible_file_chooser () != NULL;
+}
+
+/* Answers the Save As dialog: NULL cancels it, a name saves under it in tmp_dir. */
+static void
+answer_save_as (const char *name)
+{
+  GtkWidget *chooser;
+
+  g_assert_true (wait_for (file_chooser_shown, NULL, 10));
+  chooser = visible_file_chooser ();
+  if (name != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_new_for_path (tmp_dir);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (
+          gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, &error));
+      g_assert_no_error (error);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    }
+  gtk_dialog_response (GTK_DIALOG (chooser), name ? GTK_RESPONSE_ACCEPT : GTK_RESPONSE_CANCEL);
+}
+
+/* The session file at path holds the run of snap. */
+static void
+assert_saved (const char *path, const KdSnapshot *snap)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KdSession) session = kd_session_load (path, &error);
+  const KdNet *student;
+
+  g_assert_no_error (error);
+  g_assert_true (session->have_results);
+  g_assert_cmpint (session->history.n, ==, snap->history.n);
+  g_assert_cmpmem (session->history.points, session->history.n * sizeof (KdHistoryPoint),
+                   snap->history.points, snap->history.n * sizeof (KdHistoryPoint));
+  student = session->nets[KD_STUDENT];
+  g_assert_cmpmem (student->params, student->n_params * sizeof (float), snap->params[KD_STUDENT],
+                   snap->n_params[KD_STUDENT] * sizeof (float));
+}
+
+/* A new run from Start or Step (F5, F7) over results not saved asks first; resuming does not. */
+static void
+test_new_run_asks (void)
+{
+  DsWindow *window = new_window (app, 0, 0);
+  DsExperiment *exp = ready_experiment (window);
+  g_autofree char *path = g_build_filename (tmp_dir, "new-run.dss", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  StepWait w = { 0, exp };
+  SnapshotWait replaced = { exp, NULL };
+  KdSnapshot *kept;
+  guint64 serial;
+
+  /* Nothing trained yet: Start trains at once. */
+  set_tiny (exp, "moons", 2);
+  activate (window, "win.start");
+  g_assert_null (visible_message_dialog ());
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  g_assert_true (ds_experiment_get_unsaved (exp));
+
+  /* Start and Step ask, and Cancel keeps the run; so does Save when Save As is cancelled. */
+  serial = ds_experiment_get_snapshot_serial (exp);
+  for (int i = 0; i < 3; i++)
+    {
+      activate (window, i == 1 ? "win.step" : "win.start");
+      answer (NEW_RUN_QUESTION, i == 2 ? "save" : "cancel");
+      if (i == 2)
+        answer_save_as (NULL);
+      spin (0.1);
+      g_assert_null (visible_message_dialog ());
+      g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_FINISHED);
+      g_assert_cmpuint (ds_experiment_get_snapshot_serial (exp), ==, serial);
+      g_assert_true (ds_experiment_get_unsaved (exp));
+      g_assert_null (ds_experiment_get_file (exp));
+    }
+
+  /* Discard: Step begins a new run, paused after one step. Step and Start then go on with it
+   * without asking, though its results are not saved either. */
+  activate (window, "win.step");
+  answer (NEW_RUN_QUESTION, "discard");
+  w.step = 1;
+  g_assert_true (wait_for (step_exact, &w, 30));
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_PAUSED);
+  g_assert_true (ds_experiment_get_unsaved (exp));
+  activate (window, "win.step");
+  g_assert_null (visible_message_dialog ());
+  w.step = 2;
+  g_assert_true (wait_for (step_exact, &w, 30));
+  activate (window, "win.start");
+  g_assert_null (visible_message_dialog ());
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+
+  /* Save with no file yet: Save As, then the new run starts; the file holds the old run. */
+  kept = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  activate (window, "win.start");
+  answer (NEW_RUN_QUESTION, "save");
+  answer_save_as ("new-run.dss");
+  replaced.old = kept;
+  g_assert_true (wait_for (snapshot_replaced, &replaced, 30));
+  g_assert_null (visible_message_dialog ());
+  g_assert_true (g_file_equal (ds_experiment_get_file (exp), file));
+  assert_saved (path, kept);
+  kd_snapshot_unref (kept);
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+
+  /* Save to the session's file, then the new run starts. */
+  kept = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  activate (window, "win.start");
+  answer (NEW_RUN_QUESTION, "save");
+  replaced.old = kept;
+  g_assert_true (wait_for (snapshot_replaced, &replaced, 30));
+  assert_saved (path, kept);
+  kd_snapshot_unref (kept);
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+
+  /* Nothing unsaved: a new run starts without asking. */
+  ds_window_save_to_file (window, file);
+  g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_false (ds_experiment_get_unsaved (exp));
+  serial = ds_experiment_get_snapshot_serial (exp);
+  activate (window, "win.start");
+  g_assert_null (visible_message_dialog ());
+  g_assert_true (ds_run_state_is_active (ds_experiment_get_state (exp))
+                 || ds_experiment_get_snapshot_serial (exp) != serial);
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  close_window (window);
+}
+
+typedef struct
+{
+  DsWindow *window;
+  GFile *file;
+} OpenWait;
+
+/* The window is done opening file. */
+static gboolean
+opened (gpointer data)
+{
+  OpenWait *w = data;
+  GFile *current = ds_experiment_get_file (ds_window_get_experiment (w->window));
+
+  return !ds_window_get_busy (w->window) && current != NULL && g_file_equal (current, w->file);
+}
+
+static void
+assert_same_history (const KdSnapshot *a, const KdSnapshot *b)
+{
+  g_assert_cmpint (a->history.n, ==, b->history.n);
+  g_assert_cmpmem (a->history.points, a->history.n * sizeof (KdHistoryPoint), b->history.points,
+                   b->history.n * sizeof (KdHistoryPoint));
+}
+
+/* Opening a session (Open, a recent session) over results not saved asks first. */
+static void
+test_open_asks (void)
+{
+  DsWindow *window = new_window (app, 0, 0);
+  DsExperiment *exp = ready_experiment (window);
+  g_autofree char *path_a = g_build_filename (tmp_dir, "open-a.dss", NULL);
+  g_autofree char *path_b = g_build_filename (tmp_dir, "open-b.dss", NULL);
+  g_autoptr (GFile) file_a = g_file_new_for_path (path_a);
+  g_autoptr (GFile) file_b = g_file_new_for_path (path_b);
+  g_autofree char *uri_a = g_file_get_uri (file_a);
+  OpenWait to_a = { window, file_a }, to_b = { window, file_b };
+  SnapshotWait replaced = { exp, NULL };
+  KdSnapshot *run1, *run2;
+  KdTrainConfig cfg;
+  guint64 serial;
+
+  /* Two files of the same first run. */
+  set_tiny (exp, "xor", 2);
+  activate (window, "win.start");
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  run1 = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  ds_window_save_to_file (window, file_a);
+  g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (g_file_copy (file_a, file_b, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+
+  /* Nothing unsaved: opening does not ask. */
+  ds_window_open_file (window, file_b);
+  g_assert_null (visible_message_dialog ());
+  g_assert_true (wait_for (opened, &to_b, 30));
+
+  /* A second run, not saved: opening asks, from Open and from the recent sessions alike, and
+   * Cancel keeps the run. */
+  ready_experiment (window);
+  replaced.old = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  activate (window, "win.start");
+  g_assert_null (visible_message_dialog ());
+  g_assert_true (wait_for (snapshot_replaced, &replaced, 30));
+  kd_snapshot_unref (replaced.old);
+  wait_state (exp, DS_RUN_STATE_FINISHED, 60);
+  run2 = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  serial = ds_experiment_get_snapshot_serial (exp);
+  for (int i = 0; i < 2; i++)
+    {
+      if (i == 0)
+        ds_window_open_file (window, file_a);
+      else
+        g_assert_true (
+            gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", uri_a));
+      answer ("If you open another session without saving", "cancel");
+      spin (0.1);
+      g_assert_false (ds_window_get_busy (window));
+      g_assert_cmpuint (ds_experiment_get_snapshot_serial (exp), ==, serial);
+      g_assert_true (ds_experiment_get_unsaved (exp));
+      g_assert_true (g_file_equal (ds_experiment_get_file (exp), file_b));
+    }
+
+  /* Save writes the second run to its file, then the other session opens. */
+  ds_window_open_file (window, file_a);
+  answer ("If you open another session without saving", "save");
+  g_assert_true (wait_for (opened, &to_a, 30));
+  assert_saved (path_b, run2);
+  assert_same_history (ds_experiment_get_snapshot (exp), run1);
+  g_assert_false (ds_experiment_get_unsaved (exp));
+
+  /* A run in progress: opening asks, Cancel lets it train on, Discard stops it and opens. */
+  ready_experiment (window);
+  cfg = *ds_experiment_get_config (exp);
+  cfg.epochs = cfg.teacher_epochs = 10000;
+  ds_experiment_set_config (exp, &cfg);
+  replaced.old = kd_snapshot_ref (ds_experiment_get_snapshot (exp));
+  activate (window, "win.start");
+  /* Ten thousand epochs: still training long after its first snapshot. */
+  g_assert_true (wait_for (snapshot_replaced, &replaced, 60));
+  kd_snapshot_unref (replaced.old);
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_RUNNING);
+  ds_window_open_file (window, file_b);
+  answer ("Training is still running. Opening a session stops it", "cancel");
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_RUNNING);
+  ds_window_open_file (window, file_b);
+  answer ("Training is still running. Opening a session stops it", "discard");
+  g_assert_true (wait_for (opened, &to_b, 30));
+  g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_FINISHED);
+  assert_same_history (ds_experiment_get_snapshot (exp), run2);
+  g_assert_false (ds_experiment_get_unsaved (exp));
+
+  kd_snapshot_unref (run1);
+  kd_snapshot_unref (run2);
+  close_window (window);
 }
 
 static void
@@ -856,6 +1082,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/training/divergence", test_divergence);
   g_test_add_func ("/app/session/refuse-damaged", test_refuse_damaged);
   g_test_add_func ("/app/window/close-asks", test_close_asks);
+  g_test_add_func ("/app/window/new-run-asks", test_new_run_asks);
+  g_test_add_func ("/app/window/open-asks", test_open_asks);
   g_test_add_func ("/app/preferences-and-dialogs", test_preferences_and_dialogs);
 
   status = g_test_run ();

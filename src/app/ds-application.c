@@ -66,6 +66,19 @@ ds_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* No run, not even one just started that has nothing to show yet, and no session coming. */
+static gboolean
+holds_nothing (GtkWindow *window)
+{
+  DsExperiment *exp;
+
+  if (!DS_IS_WINDOW (window) || ds_window_get_busy (DS_WINDOW (window)))
+    return FALSE;
+  exp = ds_window_get_experiment (DS_WINDOW (window));
+  return ds_experiment_get_snapshot (exp) == NULL
+         && !ds_run_state_is_active (ds_experiment_get_state (exp));
+}
+
 static void
 ds_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
 {
@@ -76,9 +89,7 @@ ds_application_open (GApplication *application, GFile **files, int n_files, cons
       DsWindow *window = NULL;
 
       /* Reuse a window that holds nothing yet; otherwise each session gets its own. */
-      if (DS_IS_WINDOW (active)
-          && ds_experiment_get_snapshot (ds_window_get_experiment (DS_WINDOW (active))) == NULL
-          && !ds_window_get_busy (DS_WINDOW (active)))
+      if (holds_nothing (active))
         window = DS_WINDOW (active);
       else
         window = ds_window_new (GTK_APPLICATION (application));

@@ -62,9 +62,8 @@ _ds_window_show_error (DsWindow *self, const char *heading, const char *body)
  */
 
 static void
-start_action (GtkWidget *widget, const char *action_name, GVariant *param)
+start_now (DsWindow *self, GFile *file)
 {
-  DsWindow *self = DS_WINDOW (widget);
   g_autoptr (GError) error = NULL;
 
   if (!ds_experiment_start (self->experiment, &error))
@@ -76,15 +75,8 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *param)
 }
 
 static void
-pause_action (GtkWidget *widget, const char *action_name, GVariant *param)
+step_now (DsWindow *self, GFile *file)
 {
-  ds_experiment_pause (DS_WINDOW (widget)->experiment);
-}
-
-static void
-step_action (GtkWidget *widget, const char *action_name, GVariant *param)
-{
-  DsWindow *self = DS_WINDOW (widget);
   g_autoptr (GError) error = NULL;
 
   if (!ds_experiment_step (self->experiment, &error))
@@ -93,6 +85,35 @@ step_action (GtkWidget *widget, const char *action_name, GVariant *param)
       return;
     }
   ds_window_show_page (self, "training");
+}
+
+/* Start and Step resume a run in progress; otherwise they begin a new one, which replaces the
+ * results shown. */
+static void
+train (DsWindow *self, DsWindowProceed proceed)
+{
+  if (ds_run_state_is_active (ds_experiment_get_state (self->experiment)))
+    proceed (self, NULL);
+  else
+    _ds_window_confirm_discard (self, DS_DISCARD_NEW_RUN, proceed, NULL);
+}
+
+static void
+start_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  train (DS_WINDOW (widget), start_now);
+}
+
+static void
+pause_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  ds_experiment_pause (DS_WINDOW (widget)->experiment);
+}
+
+static void
+step_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  train (DS_WINDOW (widget), step_now);
 }
 
 static void
@@ -188,7 +209,7 @@ save_response_cb (DsWindow *self, int response, GtkFileChooserNative *chooser)
   g_clear_object (&self->chooser);
   if (file == NULL)
     {
-      self->close_after_save = FALSE;
+      _ds_window_drop_pending (self);
       return;
     }
   g_autoptr (GFile) target = with_extension (file, "dss");

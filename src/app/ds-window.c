@@ -206,25 +206,20 @@ open_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   ds_window_add_toast (self, toast);
 }
 
+static void
+open_now (DsWindow *self, GFile *file)
+{
+  set_busy (self, TRUE);
+  ds_session_load_async (file, self->cancellable, open_cb, g_object_ref (self));
+}
+
 void
 ds_window_open_file (DsWindow *self, GFile *file)
 {
   g_return_if_fail (DS_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  /* Never drop a run in progress or results not yet saved: they keep their window. */
-  if (ds_run_state_is_active (ds_experiment_get_state (self->experiment))
-      || (ds_experiment_get_unsaved (self->experiment)
-          && ds_experiment_can_save (self->experiment)))
-    {
-      DsWindow *other = ds_window_new (gtk_window_get_application (GTK_WINDOW (self)));
-
-      gtk_window_present (GTK_WINDOW (other));
-      ds_window_open_file (other, file);
-      return;
-    }
-  set_busy (self, TRUE);
-  ds_session_load_async (file, self->cancellable, open_cb, g_object_ref (self));
+  _ds_window_confirm_discard (self, DS_DISCARD_OPEN, open_now, file);
 }
 
 static void
@@ -239,21 +234,18 @@ save_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
-      self->close_after_save = FALSE;
+      _ds_window_drop_pending (self);
       _ds_window_show_error (self, _ ("Could Not Save the Session"), error->message);
       return;
     }
   set_busy (self, FALSE);
   ds_experiment_saved (self->experiment, file);
   add_recent (file);
-  if (self->close_after_save)
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
   g_autofree char *base = g_file_get_basename (file);
   g_autofree char *toast = g_strdup_printf (_ ("Saved “%s”"), base);
   ds_window_add_toast (self, toast);
+  /* What the user saved for (closing, opening, a new run) goes on now. */
+  _ds_window_run_pending (self);
 }
 
 void
@@ -268,6 +260,7 @@ ds_window_save_to_file (DsWindow *self, GFile *file)
   session = ds_experiment_build_session (self->experiment, &error);
   if (session == NULL)
     {
+      _ds_window_drop_pending (self);
       _ds_window_show_error (self, _ ("Could Not Save the Session"), error->message);
       return;
     }
@@ -277,57 +270,11 @@ ds_window_save_to_file (DsWindow *self, GFile *file)
 
 /* ---- GtkWindow ------------------------------------------------------------------------------ */
 
-static gboolean
-close_confirmed_cb (gpointer user_data)
+static void
+close_now (DsWindow *self, GFile *file)
 {
-  DsWindow *self = user_data;
-
   self->close_confirmed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_response_cb (DsWindow *self, const char *response, AdwMessageDialog *dialog)
-{
-  /* Not from inside the response of a dialog that is transient for this window. */
-  if (g_str_equal (response, "discard"))
-    g_idle_add_full (G_PRIORITY_DEFAULT, close_confirmed_cb, g_object_ref (self), g_object_unref);
-  else if (g_str_equal (response, "save"))
-    {
-      GFile *file = ds_experiment_get_file (self->experiment);
-
-      self->close_after_save = TRUE;
-      if (file != NULL)
-        ds_window_save_to_file (self, file);
-      else
-        _ds_window_save_as (self);
-    }
-}
-
-/* Trained weights are the one thing that costs time to get back: ask before dropping them. */
-static void
-ask_save_before_close (DsWindow *self)
-{
-  gboolean running = ds_run_state_is_active (ds_experiment_get_state (self->experiment));
-  GtkWidget *dialog = adw_message_dialog_new (
-      GTK_WINDOW (self), _ ("Save the Session?"),
-      running ? _ ("Training is still running. Closing the window stops it, and what was trained "
-                   "so far is lost unless you save it.")
-              : _ ("The results of this training run are not saved. If you close the window "
-                   "without saving, they are lost."));
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "discard",
-                                    _ ("_Discard"), "save", _ ("_Save…"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -338,11 +285,9 @@ ds_window_close_request (GtkWindow *window)
 
   if (self->experiment == NULL)
     return GTK_WINDOW_CLASS (ds_window_parent_class)->close_request (window);
-  if (!self->close_confirmed && ds_experiment_get_unsaved (self->experiment)
-      && ds_experiment_can_save (self->experiment))
+  if (!self->close_confirmed && _ds_window_has_unsaved_results (self))
     {
-      if (self->busy == 0)
-        ask_save_before_close (self);
+      _ds_window_confirm_discard (self, DS_DISCARD_CLOSE, close_now, NULL);
       return TRUE;
     }
 
@@ -369,6 +314,8 @@ ds_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  _ds_window_drop_pending (self);
+  _ds_window_forget_question (self);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DS_TYPE_WINDOW);

@@ -16,8 +16,8 @@ DsExperiment *ds_window_get_experiment (DsWindow *self);
 /* Switches to the page of that name ("experiment", "training", ...). */
 void ds_window_show_page (DsWindow *self, const char *name);
 GtkWidget *ds_window_get_page (DsWindow *self, const char *name);
-/* Opens a session file, in a new window when this one holds a run or unsaved results; errors
- * are shown to the user and leave the current session alone. */
+/* Opens a session file in this window, first asking whether to save the results shown when
+ * they are not saved yet; errors are shown to the user and leave the current session alone. */
 void ds_window_open_file (DsWindow *self, GFile *file);
 /* Saves the current session to file (no dialog). */
 void ds_window_save_to_file (DsWindow *self, GFile *file);

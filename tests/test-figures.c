@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "fig_debug.h"
 #include "figures.h"
 
 #define GOLDEN_W 640
@@ -954,6 +955,73 @@ test_golden (gconstpointer user_data)
   g_assert_cmpfloat (share, >=, GOLDEN_MIN_SHARE);
   cairo_surface_destroy (golden);
   cairo_surface_destroy (actual);
+}
+
+/* ---- text that fits ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  FigKind kind;
+  const void *(*data) (void);
+  int width, height;
+} FitCase;
+
+/* Sizes figures are exported and shown at, where every label must be whole: the Temperature
+ * page's figure in a 1280 x 800 window and smaller. */
+static const FitCase fit_cases[] = {
+  { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 745, 330 },
+  { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 480, 300 },
+};
+
+static void
+assert_fits (const char *name, FigKind kind, const void *data, int width, int height)
+{
+  FigTextStats stats;
+  fig_text_stats_reset ();
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *image
+      = fig_render_image (fig_registry_get (kind)->paint, data, fig_style_get (FIG_THEME_LIGHT),
+                          width, height, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_destroy (image);
+  fig_text_stats_get (&stats);
+  if (stats.ellipsized || stats.clipped)
+    g_test_message ("%s at %d x %d: %u labels ellipsized, %u cut off, the last \"%s\"", name, width,
+                    height, stats.ellipsized, stats.clipped, stats.last);
+  g_assert_cmpuint (stats.ellipsized, ==, 0);
+  g_assert_cmpuint (stats.clipped, ==, 0);
+}
+
+static void
+test_text_fits (void)
+{
+  /* Every golden figure at its golden size, then the sizes above. */
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_fits (cases[i].name, cases[i].kind, cases[i].data (), case_width (&cases[i]),
+                 case_height (&cases[i]));
+  for (size_t i = 0; i < G_N_ELEMENTS (fit_cases); i++)
+    {
+      const FitCase *f = &fit_cases[i];
+      assert_fits (f->name, f->kind, f->data (), f->width, f->height);
+    }
+}
+
+/* The counters see what they should: a label ellipsized to a width, one past the figure's edge. */
+static void
+test_text_stats (void)
+{
+  FigTextStats stats;
+  const Case *c = find_case ("sheet");
+  fig_text_stats_reset ();
+  cairo_surface_destroy (render_case (c, fig_style_get (FIG_THEME_LIGHT), 480, 300, 96));
+  fig_text_stats_get (&stats);
+  g_assert_cmpuint (stats.ellipsized, >, 0);
+  g_assert_cmpuint (stats.clipped, >, 0);
+  g_assert_cmpstr (stats.last, !=, "");
+  fig_text_stats_reset ();
+  fig_text_stats_get (&stats);
+  g_assert_cmpuint (stats.ellipsized + stats.clipped, ==, 0);
 }
 
 /* ---- ticks -------------------------------------------------------------------------------- */
@@ -1959,5 +2027,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/i18n/chinese", test_i18n_chinese);
   g_test_add_func ("/figures/i18n/cjk-glyphs", test_i18n_cjk_glyphs);
   g_test_add_func ("/figures/gallery", test_gallery);
+  g_test_add_func ("/figures/text/stats", test_text_stats);
+  g_test_add_func ("/figures/text/fits", test_text_fits);
   return g_test_run ();
 }

@@ -244,7 +244,8 @@ static FigReliabilityData rel_data;
 static const FigReliabilityData *
 fixture_reliability (int n_models)
 {
-  static const double overconfidence[FIG_N_MODEL_LOOKS] = { 0.05, 0.02, 0.09 };
+  /* The distilled student underconfident, as students of a high temperature often are. */
+  static const double overconfidence[FIG_N_MODEL_LOOKS] = { 0.05, -0.04, 0.09 };
   rel_data = (FigReliabilityData){ .n_models = n_models, .show_counts = true };
   for (int m = 0; m < n_models; m++)
     {
@@ -968,10 +969,11 @@ typedef struct
 } FitCase;
 
 /* Sizes figures are exported and shown at, where every label must be whole: the Temperature
- * page's figure in a 1280 x 800 window and smaller. */
+ * page's figure in a 1280 x 800 window and smaller; the calibration figure on a report page. */
 static const FitCase fit_cases[] = {
   { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 745, 330 },
   { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 480, 300 },
+  { "reliability", FIG_KIND_RELIABILITY, case_reliability, 1280, 560 },
 };
 
 static void
@@ -1845,6 +1847,111 @@ test_dots_fast_path (void)
     }
 }
 
+/* ---- calibration -------------------------------------------------------------------------- */
+
+static FigReliabilityBin spread_bins[FIG_N_MODEL_LOOKS][10];
+
+/* Model m with its samples spread evenly over the top `spread` of ten bins, each bin's accuracy
+ * `gap` below its confidence. */
+static void
+spread_model (FigReliabilityData *d, int m, int spread, double gap)
+{
+  for (int b = 0; b < 10; b++)
+    {
+      FigReliabilityBin *bin = &spread_bins[m][b];
+      bin->lo = b / 10.0, bin->hi = (b + 1) / 10.0;
+      bin->count = b >= 10 - spread ? 100 : 0;
+      bin->confidence = bin->count ? bin->lo + 0.05 : NAN;
+      bin->accuracy = bin->count ? bin->confidence - gap : NAN;
+    }
+  d->models[m] = (FigReliabilityModel){ fig_model_name (m), m, 10, spread_bins[m], NAN };
+}
+
+/* The histograms under the diagrams share one scale: a model with its samples in one bin has
+ * bars twice as tall as one with them in two, and four times one with them in four. Measured
+ * in a style where only the models' colours are drawn: the histograms' bars are then the
+ * pixels of a model's colour at their 55 % opacity. */
+static void
+test_reliability_shared_scale (void)
+{
+  FigReliabilityData d = { .n_models = 3, .show_counts = true };
+  spread_model (&d, 0, 1, 0.02);
+  spread_model (&d, 1, 2, 0.02);
+  spread_model (&d, 2, 4, 0.02);
+  FigStyle style = *fig_style_get (FIG_THEME_LIGHT);
+  FigRGBA *hidden[]
+      = { &style.background, &style.text,   &style.text_muted,  &style.axis, &style.grid,
+          &style.grid_minor, &style.accent, &style.legend_fill, &style.warn };
+  for (size_t i = 0; i < G_N_ELEMENTS (hidden); i++)
+    hidden[i]->a = 0;
+  enum
+  {
+    W = 960,
+    H = 600
+  };
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *img
+      = fig_render_image ((FigPaintFunc)fig_reliability_paint, &d, &style, W, H, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_flush (img);
+  static int column[FIG_N_MODEL_LOOKS][W];
+  memset (column, 0, sizeof column);
+  const guint8 *px = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        guint32 p = ((const guint32 *)(px + (size_t)y * stride))[x];
+        int a = p >> 24;
+        if (a < 135 || a > 145) /* not antialiased edges, which are half covered */
+          continue;
+        double r = ((p >> 16) & 0xff) / (double)a, g = ((p >> 8) & 0xff) / (double)a,
+               b = (p & 0xff) / (double)a;
+        for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+          {
+            FigRGBA c = style.model_colors[m];
+            if (fabs (c.r - r) + fabs (c.g - g) + fabs (c.b - b) < 0.1)
+              column[m][x]++;
+          }
+      }
+  int height[FIG_N_MODEL_LOOKS] = { 0 };
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    for (int x = 0; x < W; x++)
+      height[m] = MAX (height[m], column[m][x]);
+  g_test_message ("histogram bars %d, %d, %d pixels high", height[0], height[1], height[2]);
+  g_assert_cmpint (height[0], >, 20);
+  g_assert_cmpint (abs (2 * height[1] - height[0]), <=, 3);
+  g_assert_cmpint (abs (4 * height[2] - height[0]), <=, 5);
+  cairo_surface_destroy (img);
+}
+
+/* The legend keys each kind of gap drawn, and only those: the fixture's distilled student is
+ * underconfident, its teacher overconfident. */
+static void
+test_reliability_legend (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "reliability.pdf", NULL);
+  static const char *const names[] = { "reliability", "reliability-one" };
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const Case *c = find_case (names[i]);
+      FigExportOptions o;
+      fig_export_options_init (&o);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (fig_export (path, FIG_FORMAT_PDF, &o, fig_registry_get (c->kind)->paint,
+                                 c->data (), fig_style_get (FIG_THEME_LIGHT), &error));
+      g_autofree char *out = NULL;
+      int status = -1;
+      if (!run_tool ((const char *[]){ "pdftotext", path, "-", NULL }, &out, &status))
+        break;
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, "Overconfidence"));
+      g_assert_true ((strstr (out, "Underconfidence") != NULL) == (i == 0));
+    }
+  remove_dir (dir);
+}
+
 /* The comparison sheet as an A4-landscape PDF page. */
 static void
 test_sheet_pdf (void)
@@ -2024,6 +2131,8 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/analysis/csv", test_analysis_csv);
   g_test_add_func ("/figures/analysis/dots-fast-path", test_dots_fast_path);
   g_test_add_func ("/figures/analysis/sheet-pdf", test_sheet_pdf);
+  g_test_add_func ("/figures/reliability/shared-scale", test_reliability_shared_scale);
+  g_test_add_func ("/figures/reliability/legend", test_reliability_legend);
   g_test_add_func ("/figures/i18n/chinese", test_i18n_chinese);
   g_test_add_func ("/figures/i18n/cjk-glyphs", test_i18n_cjk_glyphs);
   g_test_add_func ("/figures/gallery", test_gallery);

@@ -960,6 +960,17 @@ test_golden (gconstpointer user_data)
 
 /* ---- text that fits ---------------------------------------------------------------------- */
 
+/* The sheet as `distillscope-cli report` makes it: one sample against temperature instead of a
+ * sweep of trained students. */
+static const void *
+case_sheet_sample (void)
+{
+  FigSheetData *d = (FigSheetData *)fixture_sheet (false);
+  d->sweep = NULL;
+  d->temperature_sample = fixture_temperature ();
+  return d;
+}
+
 typedef struct
 {
   const char *name;
@@ -968,9 +979,17 @@ typedef struct
   int width, height;
 } FitCase;
 
-/* Sizes figures are exported and shown at, where every label must be whole: the Temperature
- * page's figure in a 1280 x 800 window and smaller; the calibration figure on a report page. */
+/* Sizes figures are exported and shown at, where every label must be whole: the comparison
+ * sheet on the report's page (1280 x 800), at its own default and on A4 landscape; the
+ * Temperature page's figure in a 1280 x 800 window and smaller; the calibration figure on a
+ * report page. */
 static const FitCase fit_cases[] = {
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1280, 800 },
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1600, 1000 },
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1123, 794 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1280, 800 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1600, 1000 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1123, 794 },
   { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 745, 330 },
   { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 480, 300 },
   { "reliability", FIG_KIND_RELIABILITY, case_reliability, 1280, 560 },

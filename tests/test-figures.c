@@ -1479,6 +1479,61 @@ test_export_pdf_pages (void)
   remove_dir (dir);
 }
 
+/* A report's pages: each of its own size, with its title drawn above the figure (the band
+ * adds to the page's height) and in the outline. */
+static void
+test_export_pdf_page_sizes (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  const Case *sim = find_case ("similarity"), *rel = find_case ("reliability");
+  FigPage pages[3] = {
+    { fig_registry_get (sim->kind)->paint, sim->data (), 0, 0, "Soft labels — Teacher", TRUE },
+    { fig_registry_get (rel->kind)->paint, rel->data (), 0, 0, "Metrics: reliability", FALSE },
+    { fig_registry_get (rel->kind)->paint, rel->data (), 0, 0, NULL, FALSE },
+  };
+  fig_natural_size (sim->kind, pages[0].data, &pages[0].width, &pages[0].height);
+  fig_natural_size (rel->kind, pages[1].data, &pages[1].width, &pages[1].height);
+  /* A 10 x 10 matrix is nearly square, three diagrams side by side wide and low. */
+  g_assert_cmpint (abs (pages[0].width - pages[0].height), <, pages[0].height / 4);
+  g_assert_cmpint (pages[1].width, >, 2 * pages[1].height);
+  FigExportOptions o;
+  fig_export_options_init (&o);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (
+      fig_export_pdf_pages (path, &o, pages, 3, fig_style_get (FIG_THEME_LIGHT), &error));
+  g_assert_no_error (error);
+  g_autofree char *info = NULL, *text = NULL;
+  int status = -1;
+  if (!run_tool ((const char *[]){ "pdfinfo", "-f", "1", "-l", "3", path, NULL }, &info, &status))
+    return;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autofree char *second = g_strdup_printf ("Page    2 size:\\s+%g x %g pts",
+                                             pages[1].width * 0.75, pages[1].height * 0.75);
+  g_assert_true (g_regex_match_simple (second, info, 0, 0));
+  g_assert_true (g_regex_match_simple ("Page    3 size:\\s+480 x 300 pts", info, 0, 0));
+  /* The first page is taller than its figure by the heading's band, no wider. */
+  g_autofree char *first = g_strdup_printf ("Page    1 size:\\s+%g x ", pages[0].width * 0.75);
+  g_assert_true (g_regex_match_simple (first, info, 0, 0));
+  g_autofree char *bare
+      = g_strdup_printf ("%g x %g pts", pages[0].width * 0.75, pages[0].height * 0.75);
+  g_assert_null (strstr (info, bare));
+  if (!run_tool ((const char *[]){ "pdftotext", "-f", "1", "-l", "2", path, "-", NULL }, &text,
+                 &status))
+    return;
+  g_assert_nonnull (strstr (text, "Soft labels — Teacher"));
+  g_assert_null (strstr (text, "Metrics: reliability"));
+  /* Only drawn titles are text on the page; every title is in the outline. */
+  g_autofree char *pdf = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &pdf, &len, NULL));
+  gboolean found = FALSE;
+  for (gsize i = 0; i + 15 <= len && !found; i++)
+    found = memcmp (pdf + i, "/Title (Metrics", 15) == 0;
+  g_assert_true (found);
+  remove_dir (dir);
+}
+
 static void
 broken_painter (cairo_t *cr, double w, double h, const void *data, const FigStyle *style)
 {
@@ -2142,6 +2197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/export/png-alpha", test_export_png_alpha);
   g_test_add_func ("/figures/export/svg", test_export_svg);
   g_test_add_func ("/figures/export/pdf-pages", test_export_pdf_pages);
+  g_test_add_func ("/figures/export/pdf-page-sizes", test_export_pdf_page_sizes);
   g_test_add_func ("/figures/export/bad-paths", test_export_bad_paths);
   g_test_add_func ("/figures/export/keeps-old-file", test_export_keeps_old_file);
   g_test_add_func ("/figures/export/disk-full", test_export_disk_full);

@@ -443,22 +443,83 @@ check_temperature (DsWindow *window, DsExperiment *exp)
   g_assert_true (res->cancelled);
 }
 
-/* Export Report: every figure shown so far, a PDF page each. */
-static void
-check_report (DsWindow *window)
+/* What a poppler tool says about a PDF, or NULL when poppler-utils are not installed. */
+static char *
+run_pdf_tool (const char *tool, const char *path, int first, int last)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "report.pdf", NULL);
+  g_autofree char *prog = g_find_program_in_path (tool);
+  g_autofree char *f = g_strdup_printf ("%d", first);
+  g_autofree char *l = g_strdup_printf ("%d", last);
+  const char *argv[]
+      = { prog, "-f", f, "-l", l, path, g_str_equal (tool, "pdftotext") ? "-" : NULL, NULL };
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  if (prog == NULL)
+    return NULL;
+  g_spawn_sync (NULL, (char **)argv, NULL, 0, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* Writes the report; returns its path, with its number of pages in *n_pages. */
+static char *
+export_report (DsWindow *window, const char *name, int *n_pages)
+{
+  char *path = g_build_filename (tmp_dir, name, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
-  int n_pages = 0;
 
-  g_assert_true (ds_window_export_report (window, file, &n_pages, &error));
+  g_assert_true (ds_window_export_report (window, file, n_pages, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (n_pages, >=, 4);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_true (len > 1000 && g_str_has_prefix (contents, "%PDF"));
+  return path;
+}
+
+/* Export Report right after a run, before any other page was shown: the training curves. */
+static void
+check_report_after_run (DsWindow *window)
+{
+  int n_pages = 0;
+  g_autofree char *path = export_report (window, "report-run.pdf", &n_pages);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (n_pages, >=, 1);
+  text = run_pdf_tool ("pdftotext", path, 1, 1);
+  if (text != NULL)
+    g_assert_nonnull (strstr (text, "Training — Training curves"));
+}
+
+/* Export Report: every figure shown so far, a PDF page each in its figure's proportions,
+ * headed with its page and figure; the training curves first. */
+static void
+check_report (DsWindow *window)
+{
+  int n_pages = 0;
+  g_autofree char *path = export_report (window, "report.pdf", &n_pages);
+  g_autofree char *text = NULL;
+  g_autofree char *info = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_cmpint (n_pages, >=, 6);
+  text = run_pdf_tool ("pdftotext", path, 1, n_pages);
+  if (text == NULL)
+    return;
+  g_assert_true (strstr (text, "Training — Training curves") < strstr (text, "Soft Labels — "));
+  g_assert_nonnull (strstr (text, "Soft Labels — Distilled student: class similarity"));
+  g_assert_nonnull (strstr (text, "Temperature — Soft labels against temperature"));
+  info = run_pdf_tool ("pdfinfo", path, 1, n_pages);
+  lines = g_strsplit (info, "\n", -1);
+  for (char **l = lines; *l; l++)
+    if (g_str_has_prefix (*l, "Page ") && strstr (*l, " size:"))
+      g_hash_table_add (sizes, g_strdup (strstr (*l, " size:")));
+  g_assert_cmpuint (g_hash_table_size (sizes), >=, 3);
 }
 
 static void
@@ -467,6 +528,7 @@ test_pages_on_images (void)
   DsWindow *window = new_window (app, 1280, 800);
   DsExperiment *exp = train_tiny (window, "synthetic-digits", 0);
 
+  check_report_after_run (window);
   check_samples (window, exp);
   check_soft_labels (window, exp);
   check_temperature (window, exp);

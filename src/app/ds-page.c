@@ -49,6 +49,29 @@ ds_page_real_get_export_name (DsPage *self)
   return g_strdup (view != NULL ? ds_figure_view_get_export_name (view) : "figure");
 }
 
+/* Depth-first, so the figures come in the page's reading order. */
+static void
+add_views (GtkWidget *widget, GArray *figures)
+{
+  if (DS_IS_FIGURE_VIEW (widget) && ds_figure_view_has_figure (DS_FIGURE_VIEW (widget)))
+    {
+      DsFigureView *view = DS_FIGURE_VIEW (widget);
+      DsReportFigure figure = { ds_figure_view_get_kind (view), ds_figure_view_get_painter (view),
+                                ds_figure_view_get_data (view), ds_figure_view_get_title (view) };
+
+      g_array_append_val (figures, figure);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    add_views (child, figures);
+}
+
+static void
+ds_page_real_add_report_figures (DsPage *self, GArray *figures)
+{
+  add_views (GTK_WIDGET (self), figures);
+}
+
 static gboolean
 ds_page_real_export (DsPage *self, GFile *file, DsExportFormat format, GError **error)
 {
@@ -140,6 +163,7 @@ ds_page_class_init (DsPageClass *klass)
   klass->can_export = ds_page_real_can_export;
   klass->get_export_name = ds_page_real_get_export_name;
   klass->export = ds_page_real_export;
+  klass->add_report_figures = ds_page_real_add_report_figures;
 
   properties[PROP_EXPERIMENT]
       = g_param_spec_object ("experiment", NULL, NULL, DS_TYPE_EXPERIMENT,
@@ -214,6 +238,15 @@ ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
   return DS_PAGE_GET_CLASS (self)->export(self, file, format, error);
+}
+
+void
+ds_page_add_report_figures (DsPage *self, GArray *figures)
+{
+  g_return_if_fail (DS_IS_PAGE (self));
+  g_return_if_fail (figures != NULL);
+
+  DS_PAGE_GET_CLASS (self)->add_report_figures (self, figures);
 }
 
 void

@@ -495,6 +495,58 @@ check_report_after_run (DsWindow *window)
     g_assert_nonnull (strstr (text, "Training — Training curves"));
 }
 
+typedef struct
+{
+  DsWindow *window;
+  gboolean done, ok;
+  int n_pages;
+  GError *error;
+} ReportResult;
+
+static void
+report_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReportResult *r = user_data;
+
+  r->ok = ds_window_export_report_finish (r->window, result, &r->n_pages, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+report_done (gpointer data)
+{
+  return ((ReportResult *)data)->done;
+}
+
+/* Export Report as the menu does it: the pages nobody opened compute their figures first, and
+ * every page's are in the report, though the window still shows the Training page. */
+static void
+check_report_every_page (DsWindow *window)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "report-all.pdf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = NULL;
+  ReportResult r = { window };
+  static const char *const headings[] = { "Training — Training curves",
+                                          "Soft Labels — Baseline student: class similarity",
+                                          "Temperature — Soft labels against temperature",
+                                          "Saliency — Saliency maps",
+                                          "Activations — Linear CKA between layers",
+                                          "Metrics — Reliability diagrams" };
+
+  ds_window_show_page (window, "training");
+  ds_window_export_report_async (window, file, report_done_cb, &r);
+  g_assert_true (wait_for (report_done, &r, 300));
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (r.n_pages, >=, 12);
+  g_assert_true (gtk_widget_get_mapped (ds_window_get_page (window, "training")));
+  g_assert_false (gtk_widget_get_mapped (ds_window_get_page (window, "saliency")));
+  text = run_pdf_tool ("pdftotext", path, 1, r.n_pages);
+  for (gsize i = 0; text != NULL && i < G_N_ELEMENTS (headings); i++)
+    g_assert_nonnull (strstr (text, headings[i]));
+}
+
 /* Export Report: every figure shown so far, a PDF page each in its figure's proportions,
  * headed with its page and figure; the training curves first. */
 static void
@@ -529,6 +581,7 @@ test_pages_on_images (void)
   DsExperiment *exp = train_tiny (window, "synthetic-digits", 0);
 
   check_report_after_run (window);
+  check_report_every_page (window);
   check_samples (window, exp);
   check_soft_labels (window, exp);
   check_temperature (window, exp);
@@ -636,6 +689,36 @@ test_close_mid_sweep (void)
   close_window (window);
 }
 
+/* The window going while Export Report waits for the pages cancels it cleanly: no file, and no
+ * page or analysis left holding the window or the experiment. Destroyed at once, so that no
+ * analysis can finish before. */
+static void
+test_report_closed_window (void)
+{
+  DsWindow *window = new_window (app, 1280, 800);
+  g_autofree char *path = g_build_filename (tmp_dir, "report-closed.pdf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  gpointer exp, gone = window;
+  ReportResult r = { window };
+
+  exp = train_tiny (window, "synthetic-digits", 0);
+  g_object_add_weak_pointer (G_OBJECT (exp), &exp);
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
+  ds_window_show_page (window, "training");
+  /* The Saliency page starts its analyses at once; they run in threads. */
+  ds_window_export_report_async (window, file, report_done_cb, &r);
+  g_assert_true (ds_page_get_busy (DS_PAGE (ds_window_get_page (window, "saliency"))));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (report_done, &r, 30));
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (wait_for (is_null, &gone, 30));
+  drain ();
+  g_assert_null (exp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -658,6 +741,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
   g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
+  g_test_add_func ("/app/pages/report-closed-window", test_report_closed_window);
 
   status = g_test_run ();
 

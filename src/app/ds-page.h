@@ -69,10 +69,13 @@ struct _DsPageClass
   /* Appends what the page shows to a report: DsReportFigures to figures, in reading order.
    * Default: every DsFigureView of the page that has a figure. */
   void (*add_report_figures) (DsPage *self, GArray *figures);
+  /* Whether the page is computing what it shows (default: the shared test outputs of a page
+   * that follows them are); a page calls ds_page_notify_busy() when this may have changed. */
+  gboolean (*get_busy) (DsPage *self);
 };
 
 /* Properties: "experiment" (DsExperiment, construct-only), "title", "icon-name" (read-only
- * strings) and "can-export" (read-only boolean). */
+ * strings), "can-export", "busy" and "reporting" (read-only booleans). */
 
 DsExperiment *ds_page_get_experiment (DsPage *self);
 const char *ds_page_get_title (DsPage *self);
@@ -82,6 +85,18 @@ char *ds_page_get_export_name (DsPage *self);
 gboolean ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error);
 /* Appends the page's figures (DsReportFigure) to figures, for Export Report. */
 void ds_page_add_report_figures (DsPage *self, GArray *figures);
+
+/* Export Report of a page nobody opened: while "reporting" is set, a page computes what it
+ * would show, as if it were shown; "busy" says when that is done. A page that computes only
+ * while shown asks ds_page_is_active() instead of gtk_widget_get_mapped(), and refreshes on
+ * "notify::reporting". */
+void ds_page_set_reporting (DsPage *self, gboolean reporting);
+gboolean ds_page_get_reporting (DsPage *self);
+/* Mapped, or computing for a report. */
+gboolean ds_page_is_active (DsPage *self);
+gboolean ds_page_get_busy (DsPage *self);
+/* For pages: notifies "busy", for when what get_busy returns may have changed. */
+void ds_page_notify_busy (DsPage *self);
 
 /* For pages: notifies "can-export", for when what can_export returns may have changed. */
 void ds_page_notify_can_export (DsPage *self);

@@ -13,6 +13,7 @@ struct _DsWindow
   GSettings *settings;
   GtkFileChooserNative *chooser;
   GCancellable *cancellable; /* session load/save in flight */
+  GTask *report_task;        /* Export Report waiting for pages to compute */
   guint busy;
   guint close_confirmed : 1;  /* the user chose to close without saving */
   guint close_after_save : 1; /* a save started from the close dialog */
@@ -30,5 +31,7 @@ void _ds_window_actions_update (DsWindow *self);
 void _ds_window_show_error (DsWindow *self, const char *heading, const char *body);
 void _ds_window_update_recent (DsWindow *self);
 void _ds_window_save_as (DsWindow *self);
+/* Cancels an Export Report that waits for pages (ds-window-report.c). */
+void _ds_window_cancel_report (DsWindow *self);
 
 G_END_DECLS

@@ -4,7 +4,11 @@
  * The pages come in the window's order (Training first, Metrics last), each page's figures in
  * its reading order. A report page takes its figure's own proportions (fig_natural_size) at the
  * export resolution, with a heading that names the page and the figure, also the page's entry
- * in the PDF's outline. */
+ * in the PDF's outline.
+ *
+ * From the menu (ds_window_export_report_async) the report holds every page's figures, not only
+ * those of pages the user opened: pages are asked to compute as if shown (ds_page_set_reporting)
+ * and the report is written when none is busy any more; the UI stays live meanwhile. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -112,4 +116,137 @@ ds_window_export_report (DsWindow *self, GFile *file, int *n_pages, GError **err
     pages[i]
         = report_page (&g_array_index (figures, DsReportFigure, i), headings->pdata[i], opts.dpi);
   return fig_export_pdf_pages (path, &opts, pages, (int)figures->len, fig_style_get (theme), error);
+}
+
+/* ---- the pages nobody opened ------------------------------------------------------------ */
+
+/* The task has no source object: a report in the making must not keep a closed window alive,
+ * whose dispose cancels it. */
+typedef struct
+{
+  DsWindow *window;
+  GFile *file;
+  GPtrArray *pages; /* DsPage, computing for the report */
+} ReportJob;
+
+static void
+report_job_free (gpointer data)
+{
+  ReportJob *job = data;
+
+  g_object_unref (job->file);
+  g_ptr_array_unref (job->pages);
+  g_free (job);
+}
+
+/* Back to computing only what is shown. */
+static void
+report_job_stop (GTask *task)
+{
+  ReportJob *job = g_task_get_task_data (task);
+
+  for (guint i = 0; i < job->pages->len; i++)
+    {
+      g_signal_handlers_disconnect_by_data (job->pages->pdata[i], task);
+      ds_page_set_reporting (job->pages->pdata[i], FALSE);
+    }
+  g_ptr_array_set_size (job->pages, 0);
+  g_signal_handlers_disconnect_by_data (job->window->experiment, task);
+  if (job->window->report_task == task)
+    g_clear_object (&job->window->report_task);
+}
+
+/* Writes the report once no page computes any more, or at once while a run trains (the pages
+ * then follow it at their own pace). */
+static void
+report_job_check (GTask *task)
+{
+  ReportJob *job = g_task_get_task_data (task);
+  DsRunState state = ds_experiment_get_state (job->window->experiment);
+  GError *error = NULL;
+  int n_pages = 0;
+
+  if (!ds_run_state_is_active (state))
+    for (guint i = 0; i < job->pages->len; i++)
+      if (ds_page_get_busy (job->pages->pdata[i]))
+        return;
+  g_object_ref (task);
+  report_job_stop (task);
+  if (ds_window_export_report (job->window, job->file, &n_pages, &error))
+    g_task_return_int (task, n_pages);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+void
+ds_window_export_report_async (DsWindow *self,
+                               GFile *file,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (GtkSelectionModel) pages = NULL;
+  ReportJob *job;
+  GTask *task;
+
+  g_return_if_fail (DS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (self->report_task == NULL);
+
+  task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (task, ds_window_export_report_async);
+  job = g_new0 (ReportJob, 1);
+  job->window = self;
+  job->file = g_object_ref (file);
+  job->pages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, job, report_job_free);
+  self->report_task = task;
+
+  pages = adw_view_stack_get_pages (self->stack);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr (AdwViewStackPage) stack_page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (stack_page);
+
+      if (!DS_IS_PAGE (child))
+        continue;
+      g_ptr_array_add (job->pages, g_object_ref (child));
+      g_signal_connect_swapped (child, "notify::busy", G_CALLBACK (report_job_check), task);
+    }
+  g_signal_connect_swapped (self->experiment, "notify::state", G_CALLBACK (report_job_check), task);
+  if (ds_experiment_get_snapshot (self->experiment) != NULL
+      && !ds_run_state_is_active (ds_experiment_get_state (self->experiment)))
+    for (guint i = 0; i < job->pages->len; i++)
+      ds_page_set_reporting (job->pages->pdata[i], TRUE);
+  report_job_check (task);
+}
+
+gboolean
+ds_window_export_report_finish (DsWindow *self, GAsyncResult *result, int *n_pages, GError **error)
+{
+  gssize n;
+
+  /* self is not used: the window may be gone (cancelled). */
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ds_window_export_report_async,
+                        FALSE);
+
+  n = g_task_propagate_int (G_TASK (result), error);
+  if (n_pages)
+    *n_pages = n < 0 ? 0 : (int)n;
+  return n >= 0;
+}
+
+void
+_ds_window_cancel_report (DsWindow *self)
+{
+  GTask *task = self->report_task;
+
+  if (task == NULL)
+    return;
+  g_object_ref (task);
+  report_job_stop (task);
+  /* Never shown: the window is gone. */
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "The window was closed");
+  g_object_unref (task);
 }

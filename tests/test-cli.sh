@@ -251,8 +251,22 @@ if [ -f "$tmp/a.dss" ]; then
   if "$cli" report --session "$tmp/a.dss" -o "$tmp/report.pdf" 2>"$tmp/err"; then
     pages=$(pdfinfo "$tmp/report.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
     [ "$pages" = "22" ] && ok "report: 22-page PDF" || not_ok "report: 22-page PDF" "pages: $pages"
+    # Each page in its figure's proportions: the 1600 x 1000 sheet last, the matrices squarer.
+    sizes=$(pdfinfo -f 1 -l 22 "$tmp/report.pdf" 2>/dev/null | awk '/^Page .* size:/ {print $4 "x" $6}')
+    distinct=$(echo "$sizes" | sort -u | wc -l)
+    last=$(echo "$sizes" | tail -1)
+    [ "$distinct" -ge 4 ] && [ "$last" = "1200x750" ] && ok "report: pages sized to their figures"       || not_ok "report: pages sized to their figures" "$sizes"
+    grep -aq "/Title (Class similarity: distilled student)" "$tmp/report.pdf"       && ok "report: an outline entry per page" || not_ok "report: an outline entry per page"
   else
     not_ok "report: 22-page PDF" "$(cat "$tmp/err")"
+  fi
+  # The comparison sheet on a 1280 x 800 page: no label shortened to "…".
+  if "$cli" report --session "$tmp/a.dss" --width 1280 --height 800 -o "$tmp/r1280.pdf" 2>"$tmp/err"; then
+    cut=$(pdftotext -f 22 -l 22 "$tmp/r1280.pdf" - 2>/dev/null | grep "…")
+    size=$(pdfinfo -f 22 -l 22 "$tmp/r1280.pdf" 2>/dev/null | awk '/^Page .* size:/ {print $4 "x" $6}')
+    [ -z "$cut" ] && [ "$size" = "960x600" ] && ok "report: the sheet fits a 1280 x 800 page"       || not_ok "report: the sheet fits a 1280 x 800 page" "$size" "$cut"
+  else
+    not_ok "report: the sheet fits a 1280 x 800 page" "$(cat "$tmp/err")"
   fi
 fi
 "$cli" figure saliency --session "$tmp/a.dss" --overlay --per-map-scale -o "$tmp/ov.png" \

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "fig_debug.h"
 #include "figures.h"
 
 #define GOLDEN_W 640
@@ -243,7 +244,8 @@ static FigReliabilityData rel_data;
 static const FigReliabilityData *
 fixture_reliability (int n_models)
 {
-  static const double overconfidence[FIG_N_MODEL_LOOKS] = { 0.05, 0.02, 0.09 };
+  /* The distilled student underconfident, as students of a high temperature often are. */
+  static const double overconfidence[FIG_N_MODEL_LOOKS] = { 0.05, -0.04, 0.09 };
   rel_data = (FigReliabilityData){ .n_models = n_models, .show_counts = true };
   for (int m = 0; m < n_models; m++)
     {
@@ -956,6 +958,93 @@ test_golden (gconstpointer user_data)
   cairo_surface_destroy (actual);
 }
 
+/* ---- text that fits ---------------------------------------------------------------------- */
+
+/* The sheet as `distillscope-cli report` makes it: one sample against temperature instead of a
+ * sweep of trained students. */
+static const void *
+case_sheet_sample (void)
+{
+  FigSheetData *d = (FigSheetData *)fixture_sheet (false);
+  d->sweep = NULL;
+  d->temperature_sample = fixture_temperature ();
+  return d;
+}
+
+typedef struct
+{
+  const char *name;
+  FigKind kind;
+  const void *(*data) (void);
+  int width, height;
+} FitCase;
+
+/* Sizes figures are exported and shown at, where every label must be whole: the comparison
+ * sheet on the report's page (1280 x 800), at its own default and on A4 landscape; the
+ * Temperature page's figure in a 1280 x 800 window and smaller; the calibration figure on a
+ * report page. */
+static const FitCase fit_cases[] = {
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1280, 800 },
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1600, 1000 },
+  { "sheet", FIG_KIND_SHEET, case_sheet, 1123, 794 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1280, 800 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1600, 1000 },
+  { "sheet-sample", FIG_KIND_SHEET, case_sheet_sample, 1123, 794 },
+  { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 745, 330 },
+  { "temperature", FIG_KIND_TEMPERATURE, case_temperature, 480, 300 },
+  { "reliability", FIG_KIND_RELIABILITY, case_reliability, 1280, 560 },
+};
+
+static void
+assert_fits (const char *name, FigKind kind, const void *data, int width, int height)
+{
+  FigTextStats stats;
+  fig_text_stats_reset ();
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *image
+      = fig_render_image (fig_registry_get (kind)->paint, data, fig_style_get (FIG_THEME_LIGHT),
+                          width, height, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_destroy (image);
+  fig_text_stats_get (&stats);
+  if (stats.ellipsized || stats.clipped)
+    g_test_message ("%s at %d x %d: %u labels ellipsized, %u cut off, the last \"%s\"", name, width,
+                    height, stats.ellipsized, stats.clipped, stats.last);
+  g_assert_cmpuint (stats.ellipsized, ==, 0);
+  g_assert_cmpuint (stats.clipped, ==, 0);
+}
+
+static void
+test_text_fits (void)
+{
+  /* Every golden figure at its golden size, then the sizes above. */
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_fits (cases[i].name, cases[i].kind, cases[i].data (), case_width (&cases[i]),
+                 case_height (&cases[i]));
+  for (size_t i = 0; i < G_N_ELEMENTS (fit_cases); i++)
+    {
+      const FitCase *f = &fit_cases[i];
+      assert_fits (f->name, f->kind, f->data (), f->width, f->height);
+    }
+}
+
+/* The counters see what they should: a label ellipsized to a width, one past the figure's edge. */
+static void
+test_text_stats (void)
+{
+  FigTextStats stats;
+  const Case *c = find_case ("sheet");
+  fig_text_stats_reset ();
+  cairo_surface_destroy (render_case (c, fig_style_get (FIG_THEME_LIGHT), 480, 300, 96));
+  fig_text_stats_get (&stats);
+  g_assert_cmpuint (stats.ellipsized, >, 0);
+  g_assert_cmpuint (stats.clipped, >, 0);
+  g_assert_cmpstr (stats.last, !=, "");
+  fig_text_stats_reset ();
+  fig_text_stats_get (&stats);
+  g_assert_cmpuint (stats.ellipsized + stats.clipped, ==, 0);
+}
+
 /* ---- ticks -------------------------------------------------------------------------------- */
 
 static void
@@ -1390,6 +1479,61 @@ test_export_pdf_pages (void)
   remove_dir (dir);
 }
 
+/* A report's pages: each of its own size, with its title drawn above the figure (the band
+ * adds to the page's height) and in the outline. */
+static void
+test_export_pdf_page_sizes (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  const Case *sim = find_case ("similarity"), *rel = find_case ("reliability");
+  FigPage pages[3] = {
+    { fig_registry_get (sim->kind)->paint, sim->data (), 0, 0, "Soft labels — Teacher", TRUE },
+    { fig_registry_get (rel->kind)->paint, rel->data (), 0, 0, "Metrics: reliability", FALSE },
+    { fig_registry_get (rel->kind)->paint, rel->data (), 0, 0, NULL, FALSE },
+  };
+  fig_natural_size (sim->kind, pages[0].data, &pages[0].width, &pages[0].height);
+  fig_natural_size (rel->kind, pages[1].data, &pages[1].width, &pages[1].height);
+  /* A 10 x 10 matrix is nearly square, three diagrams side by side wide and low. */
+  g_assert_cmpint (abs (pages[0].width - pages[0].height), <, pages[0].height / 4);
+  g_assert_cmpint (pages[1].width, >, 2 * pages[1].height);
+  FigExportOptions o;
+  fig_export_options_init (&o);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (
+      fig_export_pdf_pages (path, &o, pages, 3, fig_style_get (FIG_THEME_LIGHT), &error));
+  g_assert_no_error (error);
+  g_autofree char *info = NULL, *text = NULL;
+  int status = -1;
+  if (!run_tool ((const char *[]){ "pdfinfo", "-f", "1", "-l", "3", path, NULL }, &info, &status))
+    return;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autofree char *second = g_strdup_printf ("Page    2 size:\\s+%g x %g pts",
+                                             pages[1].width * 0.75, pages[1].height * 0.75);
+  g_assert_true (g_regex_match_simple (second, info, 0, 0));
+  g_assert_true (g_regex_match_simple ("Page    3 size:\\s+480 x 300 pts", info, 0, 0));
+  /* The first page is taller than its figure by the heading's band, no wider. */
+  g_autofree char *first = g_strdup_printf ("Page    1 size:\\s+%g x ", pages[0].width * 0.75);
+  g_assert_true (g_regex_match_simple (first, info, 0, 0));
+  g_autofree char *bare
+      = g_strdup_printf ("%g x %g pts", pages[0].width * 0.75, pages[0].height * 0.75);
+  g_assert_null (strstr (info, bare));
+  if (!run_tool ((const char *[]){ "pdftotext", "-f", "1", "-l", "2", path, "-", NULL }, &text,
+                 &status))
+    return;
+  g_assert_nonnull (strstr (text, "Soft labels — Teacher"));
+  g_assert_null (strstr (text, "Metrics: reliability"));
+  /* Only drawn titles are text on the page; every title is in the outline. */
+  g_autofree char *pdf = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &pdf, &len, NULL));
+  gboolean found = FALSE;
+  for (gsize i = 0; i + 15 <= len && !found; i++)
+    found = memcmp (pdf + i, "/Title (Metrics", 15) == 0;
+  g_assert_true (found);
+  remove_dir (dir);
+}
+
 static void
 broken_painter (cairo_t *cr, double w, double h, const void *data, const FigStyle *style)
 {
@@ -1777,6 +1921,111 @@ test_dots_fast_path (void)
     }
 }
 
+/* ---- calibration -------------------------------------------------------------------------- */
+
+static FigReliabilityBin spread_bins[FIG_N_MODEL_LOOKS][10];
+
+/* Model m with its samples spread evenly over the top `spread` of ten bins, each bin's accuracy
+ * `gap` below its confidence. */
+static void
+spread_model (FigReliabilityData *d, int m, int spread, double gap)
+{
+  for (int b = 0; b < 10; b++)
+    {
+      FigReliabilityBin *bin = &spread_bins[m][b];
+      bin->lo = b / 10.0, bin->hi = (b + 1) / 10.0;
+      bin->count = b >= 10 - spread ? 100 : 0;
+      bin->confidence = bin->count ? bin->lo + 0.05 : NAN;
+      bin->accuracy = bin->count ? bin->confidence - gap : NAN;
+    }
+  d->models[m] = (FigReliabilityModel){ fig_model_name (m), m, 10, spread_bins[m], NAN };
+}
+
+/* The histograms under the diagrams share one scale: a model with its samples in one bin has
+ * bars twice as tall as one with them in two, and four times one with them in four. Measured
+ * in a style where only the models' colours are drawn: the histograms' bars are then the
+ * pixels of a model's colour at their 55 % opacity. */
+static void
+test_reliability_shared_scale (void)
+{
+  FigReliabilityData d = { .n_models = 3, .show_counts = true };
+  spread_model (&d, 0, 1, 0.02);
+  spread_model (&d, 1, 2, 0.02);
+  spread_model (&d, 2, 4, 0.02);
+  FigStyle style = *fig_style_get (FIG_THEME_LIGHT);
+  FigRGBA *hidden[]
+      = { &style.background, &style.text,   &style.text_muted,  &style.axis, &style.grid,
+          &style.grid_minor, &style.accent, &style.legend_fill, &style.warn };
+  for (size_t i = 0; i < G_N_ELEMENTS (hidden); i++)
+    hidden[i]->a = 0;
+  enum
+  {
+    W = 960,
+    H = 600
+  };
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *img
+      = fig_render_image ((FigPaintFunc)fig_reliability_paint, &d, &style, W, H, 96, &error);
+  g_assert_no_error (error);
+  cairo_surface_flush (img);
+  static int column[FIG_N_MODEL_LOOKS][W];
+  memset (column, 0, sizeof column);
+  const guint8 *px = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        guint32 p = ((const guint32 *)(px + (size_t)y * stride))[x];
+        int a = p >> 24;
+        if (a < 135 || a > 145) /* not antialiased edges, which are half covered */
+          continue;
+        double r = ((p >> 16) & 0xff) / (double)a, g = ((p >> 8) & 0xff) / (double)a,
+               b = (p & 0xff) / (double)a;
+        for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+          {
+            FigRGBA c = style.model_colors[m];
+            if (fabs (c.r - r) + fabs (c.g - g) + fabs (c.b - b) < 0.1)
+              column[m][x]++;
+          }
+      }
+  int height[FIG_N_MODEL_LOOKS] = { 0 };
+  for (int m = 0; m < FIG_N_MODEL_LOOKS; m++)
+    for (int x = 0; x < W; x++)
+      height[m] = MAX (height[m], column[m][x]);
+  g_test_message ("histogram bars %d, %d, %d pixels high", height[0], height[1], height[2]);
+  g_assert_cmpint (height[0], >, 20);
+  g_assert_cmpint (abs (2 * height[1] - height[0]), <=, 3);
+  g_assert_cmpint (abs (4 * height[2] - height[0]), <=, 5);
+  cairo_surface_destroy (img);
+}
+
+/* The legend keys each kind of gap drawn, and only those: the fixture's distilled student is
+ * underconfident, its teacher overconfident. */
+static void
+test_reliability_legend (void)
+{
+  g_autofree char *dir = tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "reliability.pdf", NULL);
+  static const char *const names[] = { "reliability", "reliability-one" };
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const Case *c = find_case (names[i]);
+      FigExportOptions o;
+      fig_export_options_init (&o);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (fig_export (path, FIG_FORMAT_PDF, &o, fig_registry_get (c->kind)->paint,
+                                 c->data (), fig_style_get (FIG_THEME_LIGHT), &error));
+      g_autofree char *out = NULL;
+      int status = -1;
+      if (!run_tool ((const char *[]){ "pdftotext", path, "-", NULL }, &out, &status))
+        break;
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, "Overconfidence"));
+      g_assert_true ((strstr (out, "Underconfidence") != NULL) == (i == 0));
+    }
+  remove_dir (dir);
+}
+
 /* The comparison sheet as an A4-landscape PDF page. */
 static void
 test_sheet_pdf (void)
@@ -1948,6 +2197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/export/png-alpha", test_export_png_alpha);
   g_test_add_func ("/figures/export/svg", test_export_svg);
   g_test_add_func ("/figures/export/pdf-pages", test_export_pdf_pages);
+  g_test_add_func ("/figures/export/pdf-page-sizes", test_export_pdf_page_sizes);
   g_test_add_func ("/figures/export/bad-paths", test_export_bad_paths);
   g_test_add_func ("/figures/export/keeps-old-file", test_export_keeps_old_file);
   g_test_add_func ("/figures/export/disk-full", test_export_disk_full);
@@ -1956,8 +2206,12 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/analysis/csv", test_analysis_csv);
   g_test_add_func ("/figures/analysis/dots-fast-path", test_dots_fast_path);
   g_test_add_func ("/figures/analysis/sheet-pdf", test_sheet_pdf);
+  g_test_add_func ("/figures/reliability/shared-scale", test_reliability_shared_scale);
+  g_test_add_func ("/figures/reliability/legend", test_reliability_legend);
   g_test_add_func ("/figures/i18n/chinese", test_i18n_chinese);
   g_test_add_func ("/figures/i18n/cjk-glyphs", test_i18n_cjk_glyphs);
   g_test_add_func ("/figures/gallery", test_gallery);
+  g_test_add_func ("/figures/text/stats", test_text_stats);
+  g_test_add_func ("/figures/text/fits", test_text_fits);
   return g_test_run ();
 }

@@ -146,7 +146,7 @@ _ds_activations_page_refresh (DsActivationsPage *self)
       update_summary (self);
       return;
     }
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!ds_page_is_active (DS_PAGE (self)))
     return;
   if (ds_source_tracker_update (&self->tracker, experiment, any_busy (self)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
@@ -164,6 +164,16 @@ analysis_changed_cb (DsActivationsPage *self)
   ds_analysis_page_show_busy (all, self->busy_spinner, self->busy_label);
   if (self->tracker.pending && !any_busy (self))
     _ds_activations_page_refresh (self);
+  ds_page_notify_busy (DS_PAGE (self));
+}
+
+/* Computing, or waiting to adopt a newer snapshot. */
+static gboolean
+ds_activations_page_get_busy (DsPage *page)
+{
+  DsActivationsPage *self = DS_ACTIVATIONS_PAGE (page);
+
+  return any_busy (self) || self->tracker.pending;
 }
 
 static void
@@ -255,6 +265,7 @@ ds_activations_page_experiment_set (DsPage *page, DsExperiment *experiment)
   connect_refresh (self, experiment, "notify::selected-sample");
   connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
+  connect_refresh (self, self, "notify::reporting");
   _ds_activations_page_refresh (self);
 }
 
@@ -345,6 +356,7 @@ ds_activations_page_class_init (DsActivationsPageClass *klass)
   page_class->experiment_set = ds_activations_page_experiment_set;
   page_class->no_export_message = N_ ("There is no activations figure to export yet");
   page_class->get_export_view = ds_activations_page_get_export_view;
+  page_class->get_busy = ds_activations_page_get_busy;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

@@ -15,6 +15,7 @@ struct _DsFigureView
 
   FigPaintFunc paint;
   FigCsvFunc csv;
+  FigKind kind;       /* FIG_N_KINDS for a painter outside the registry */
   gconstpointer data; /* borrowed from the page */
   char *title;
   char *description;

@@ -102,6 +102,7 @@ ds_figure_view_set_painter (DsFigureView *self,
   self->paint = paint;
   self->csv = csv;
   self->data = data;
+  self->kind = FIG_N_KINDS;
   update_actions (self);
   ds_figure_view_changed (self);
 }
@@ -116,6 +117,15 @@ ds_figure_view_set_figure (DsFigureView *self, FigKind kind, gconstpointer data)
 
   info = fig_registry_get (kind);
   ds_figure_view_set_painter (self, info->paint, info->csv, data);
+  self->kind = kind;
+}
+
+FigKind
+ds_figure_view_get_kind (DsFigureView *self)
+{
+  g_return_val_if_fail (DS_IS_FIGURE_VIEW (self), FIG_N_KINDS);
+
+  return self->kind;
 }
 
 gconstpointer
@@ -459,6 +469,7 @@ ds_figure_view_init (DsFigureView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->kind = FIG_N_KINDS;
   self->settings = g_settings_new (APPLICATION_ID);
   self->probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, destroy_surface);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -73,6 +73,8 @@ void ds_figure_view_set_painter (DsFigureView *self,
 gconstpointer ds_figure_view_get_data (DsFigureView *self);
 /* The painter of the figure shown, NULL when none (for reports of every figure). */
 FigPaintFunc ds_figure_view_get_painter (DsFigureView *self);
+/* The registered kind of the figure shown; FIG_N_KINDS for another painter or none. */
+FigKind ds_figure_view_get_kind (DsFigureView *self);
 gboolean ds_figure_view_has_figure (DsFigureView *self);
 /* The data changed in place: redraw, drop probes, update the hover text. */
 void ds_figure_view_changed (DsFigureView *self);

@@ -383,6 +383,16 @@ metrics_changed_cb (DsMetricsPage *self)
   ds_page_notify_can_export (DS_PAGE (self));
   if (self->tracker.pending && !ds_analysis_get_busy (self->metrics))
     refresh (self);
+  ds_page_notify_busy (DS_PAGE (self));
+}
+
+/* Computing, or waiting to adopt a newer snapshot. */
+static gboolean
+ds_metrics_page_get_busy (DsPage *page)
+{
+  DsMetricsPage *self = DS_METRICS_PAGE (page);
+
+  return ds_analysis_get_busy (self->metrics) || self->tracker.pending;
 }
 
 /* ---- hover ---------------------------------------------------------------------------------- */
@@ -457,7 +467,7 @@ refresh (DsMetricsPage *self)
       update_summary (self);
       return;
     }
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!ds_page_is_active (DS_PAGE (self)))
     return;
   if (ds_source_tracker_update (&self->tracker, experiment, ds_analysis_get_busy (self->metrics)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
@@ -532,6 +542,7 @@ ds_metrics_page_experiment_set (DsPage *page, DsExperiment *experiment)
   connect_refresh (self, experiment, "notify::data-loading");
   connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
+  connect_refresh (self, self, "notify::reporting");
   refresh (self);
 }
 
@@ -580,6 +591,7 @@ ds_metrics_page_class_init (DsMetricsPageClass *klass)
   page_class->experiment_set = ds_metrics_page_experiment_set;
   page_class->no_export_message = N_ ("There is no metrics figure to export yet");
   page_class->get_export_view = ds_metrics_page_get_export_view;
+  page_class->get_busy = ds_metrics_page_get_busy;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

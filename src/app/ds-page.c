@@ -11,6 +11,7 @@ typedef struct
 {
   DsExperiment *experiment;
   GCallback refresh_outputs; /* see ds_page_follow_test_outputs() */
+  gboolean reporting;
 } DsPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DsPage, ds_page, GTK_TYPE_WIDGET)
@@ -22,6 +23,8 @@ enum
   PROP_TITLE,
   PROP_ICON_NAME,
   PROP_CAN_EXPORT,
+  PROP_BUSY,
+  PROP_REPORTING,
   N_PROPS
 };
 
@@ -47,6 +50,38 @@ ds_page_real_get_export_name (DsPage *self)
   DsFigureView *view = export_view (self);
 
   return g_strdup (view != NULL ? ds_figure_view_get_export_name (view) : "figure");
+}
+
+/* Depth-first, so the figures come in the page's reading order. */
+static void
+add_views (GtkWidget *widget, GArray *figures)
+{
+  if (DS_IS_FIGURE_VIEW (widget) && ds_figure_view_has_figure (DS_FIGURE_VIEW (widget)))
+    {
+      DsFigureView *view = DS_FIGURE_VIEW (widget);
+      DsReportFigure figure = { ds_figure_view_get_kind (view), ds_figure_view_get_painter (view),
+                                ds_figure_view_get_data (view), ds_figure_view_get_title (view) };
+
+      g_array_append_val (figures, figure);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    add_views (child, figures);
+}
+
+static void
+ds_page_real_add_report_figures (DsPage *self, GArray *figures)
+{
+  add_views (GTK_WIDGET (self), figures);
+}
+
+static gboolean
+ds_page_real_get_busy (DsPage *self)
+{
+  DsPagePrivate *priv = ds_page_get_instance_private (self);
+
+  return priv->refresh_outputs != NULL
+         && ds_test_outputs_get_busy (ds_test_outputs_get (priv->experiment));
 }
 
 static gboolean
@@ -106,6 +141,12 @@ ds_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       case PROP_CAN_EXPORT:
         g_value_set_boolean (value, ds_page_can_export (self));
         break;
+      case PROP_BUSY:
+        g_value_set_boolean (value, ds_page_get_busy (self));
+        break;
+      case PROP_REPORTING:
+        g_value_set_boolean (value, ds_page_get_reporting (self));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -140,6 +181,8 @@ ds_page_class_init (DsPageClass *klass)
   klass->can_export = ds_page_real_can_export;
   klass->get_export_name = ds_page_real_get_export_name;
   klass->export = ds_page_real_export;
+  klass->add_report_figures = ds_page_real_add_report_figures;
+  klass->get_busy = ds_page_real_get_busy;
 
   properties[PROP_EXPERIMENT]
       = g_param_spec_object ("experiment", NULL, NULL, DS_TYPE_EXPERIMENT,
@@ -150,6 +193,12 @@ ds_page_class_init (DsPageClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_EXPORT]
       = g_param_spec_boolean ("can-export", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY]
+      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPORTING]
+      = g_param_spec_boolean ("reporting", NULL, NULL, FALSE,
                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -217,6 +266,68 @@ ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error
 }
 
 void
+ds_page_add_report_figures (DsPage *self, GArray *figures)
+{
+  g_return_if_fail (DS_IS_PAGE (self));
+  g_return_if_fail (figures != NULL);
+
+  DS_PAGE_GET_CLASS (self)->add_report_figures (self, figures);
+}
+
+static void refresh_outputs (DsPage *self, gboolean update);
+
+void
+ds_page_set_reporting (DsPage *self, gboolean reporting)
+{
+  DsPagePrivate *priv;
+
+  g_return_if_fail (DS_IS_PAGE (self));
+
+  priv = ds_page_get_instance_private (self);
+  if (priv->reporting == !!reporting)
+    return;
+  priv->reporting = !!reporting;
+  if (priv->reporting && priv->refresh_outputs != NULL)
+    refresh_outputs (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORTING]);
+}
+
+gboolean
+ds_page_get_reporting (DsPage *self)
+{
+  DsPagePrivate *priv;
+
+  g_return_val_if_fail (DS_IS_PAGE (self), FALSE);
+
+  priv = ds_page_get_instance_private (self);
+  return priv->reporting;
+}
+
+gboolean
+ds_page_is_active (DsPage *self)
+{
+  g_return_val_if_fail (DS_IS_PAGE (self), FALSE);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (self)) || ds_page_get_reporting (self);
+}
+
+gboolean
+ds_page_get_busy (DsPage *self)
+{
+  g_return_val_if_fail (DS_IS_PAGE (self), FALSE);
+
+  return DS_PAGE_GET_CLASS (self)->get_busy (self);
+}
+
+void
+ds_page_notify_busy (DsPage *self)
+{
+  g_return_if_fail (DS_IS_PAGE (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+void
 ds_page_notify_can_export (DsPage *self)
 {
   g_return_if_fail (DS_IS_PAGE (self));
@@ -244,7 +355,7 @@ static void
 outputs_snapshot_changed_cb (DsPage *self)
 {
   /* A hidden page catches up when it is mapped. */
-  refresh_outputs (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+  refresh_outputs (self, ds_page_is_active (self));
 }
 
 void
@@ -262,6 +373,9 @@ ds_page_follow_test_outputs (DsPage *self, GCallback refresh)
   g_signal_connect (self, "map", G_CALLBACK (outputs_map_cb), NULL);
   g_signal_connect_object (ds_test_outputs_get (experiment), "changed", refresh, self,
                            G_CONNECT_SWAPPED);
+  /* After refresh, which may start the page's own work on the outputs. */
+  g_signal_connect_object (ds_test_outputs_get (experiment), "changed",
+                           G_CALLBACK (ds_page_notify_busy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (experiment, "snapshot-changed", G_CALLBACK (outputs_snapshot_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (outputs_snapshot_changed_cb),

@@ -6,7 +6,8 @@
  * name (the view stack's child name), and a title and an icon for the view switcher, which it
  * sets in its class_init. A page that shows a figure exports it: it implements get_export_view
  * (or can_export, get_export_name and export), and calls ds_page_notify_can_export() when
- * what can_export returns may have changed.
+ * what can_export returns may have changed. Export Report asks every page for the figures it
+ * shows (add_report_figures); a page that draws a figure without a DsFigureView adds it.
  *
  * DsPage lays out its children with a GtkBinLayout; a page's template may set another.
  *
@@ -17,6 +18,7 @@
 #include <gtk/gtk.h>
 
 #include "ds-experiment.h"
+#include "fig_registry.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +27,15 @@ G_BEGIN_DECLS
 G_DECLARE_DERIVABLE_TYPE (DsPage, ds_page, DS, PAGE, GtkWidget)
 
 typedef struct _DsFigureView DsFigureView;
+
+/* A figure a page puts in a report: borrowed until the page changes it. */
+typedef struct
+{
+  FigKind kind; /* FIG_N_KINDS for a painter outside the registry */
+  FigPaintFunc paint;
+  gconstpointer data;
+  const char *title; /* the figure's name on its page, e.g. "Teacher: class similarity" */
+} DsReportFigure;
 
 typedef enum
 {
@@ -55,10 +66,16 @@ struct _DsPageClass
   /* A file name without extension for the export dialog, e.g. "training-curves". */
   char *(*get_export_name) (DsPage *self);
   gboolean (*export) (DsPage *self, GFile *file, DsExportFormat format, GError **error);
+  /* Appends what the page shows to a report: DsReportFigures to figures, in reading order.
+   * Default: every DsFigureView of the page that has a figure. */
+  void (*add_report_figures) (DsPage *self, GArray *figures);
+  /* Whether the page is computing what it shows (default: the shared test outputs of a page
+   * that follows them are); a page calls ds_page_notify_busy() when this may have changed. */
+  gboolean (*get_busy) (DsPage *self);
 };
 
 /* Properties: "experiment" (DsExperiment, construct-only), "title", "icon-name" (read-only
- * strings) and "can-export" (read-only boolean). */
+ * strings), "can-export", "busy" and "reporting" (read-only booleans). */
 
 DsExperiment *ds_page_get_experiment (DsPage *self);
 const char *ds_page_get_title (DsPage *self);
@@ -66,6 +83,20 @@ const char *ds_page_get_icon_name (DsPage *self);
 gboolean ds_page_can_export (DsPage *self);
 char *ds_page_get_export_name (DsPage *self);
 gboolean ds_page_export (DsPage *self, GFile *file, DsExportFormat format, GError **error);
+/* Appends the page's figures (DsReportFigure) to figures, for Export Report. */
+void ds_page_add_report_figures (DsPage *self, GArray *figures);
+
+/* Export Report of a page nobody opened: while "reporting" is set, a page computes what it
+ * would show, as if it were shown; "busy" says when that is done. A page that computes only
+ * while shown asks ds_page_is_active() instead of gtk_widget_get_mapped(), and refreshes on
+ * "notify::reporting". */
+void ds_page_set_reporting (DsPage *self, gboolean reporting);
+gboolean ds_page_get_reporting (DsPage *self);
+/* Mapped, or computing for a report. */
+gboolean ds_page_is_active (DsPage *self);
+gboolean ds_page_get_busy (DsPage *self);
+/* For pages: notifies "busy", for when what get_busy returns may have changed. */
+void ds_page_notify_busy (DsPage *self);
 
 /* For pages: notifies "can-export", for when what can_export returns may have changed. */
 void ds_page_notify_can_export (DsPage *self);

@@ -157,8 +157,8 @@ refresh (DsSaliencyPage *self)
       update_summary (self);
       return;
     }
-  /* Nothing is computed for a page nobody looks at; it catches up when shown. */
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* Nothing is computed for a page nobody looks at (or reports); it catches up when shown. */
+  if (!ds_page_is_active (DS_PAGE (self)))
     return;
   if (ds_source_tracker_update (&self->tracker, experiment, any_busy (self)))
     self->class_names = ds_class_names_interned (self->tracker.source->data->test);
@@ -181,6 +181,16 @@ analysis_changed_cb (DsSaliencyPage *self)
   ds_analysis_page_show_busy (all, self->busy_spinner, self->busy_label);
   if (self->tracker.pending && !any_busy (self))
     refresh (self);
+  ds_page_notify_busy (DS_PAGE (self));
+}
+
+/* Computing, or waiting to adopt a newer snapshot. */
+static gboolean
+ds_saliency_page_get_busy (DsPage *page)
+{
+  DsSaliencyPage *self = DS_SALIENCY_PAGE (page);
+
+  return any_busy (self) || self->tracker.pending;
 }
 
 static void
@@ -273,6 +283,7 @@ ds_saliency_page_experiment_set (DsPage *page, DsExperiment *experiment)
   connect_refresh (self, experiment, "notify::selected-sample");
   connect_refresh (self, experiment, "notify::state");
   connect_refresh (self, self, "map");
+  connect_refresh (self, self, "notify::reporting");
   refresh (self);
 }
 
@@ -378,6 +389,7 @@ ds_saliency_page_class_init (DsSaliencyPageClass *klass)
   page_class->experiment_set = ds_saliency_page_experiment_set;
   page_class->no_export_message = N_ ("There is no saliency figure to export yet");
   page_class->get_export_view = ds_saliency_page_get_export_view;
+  page_class->get_busy = ds_saliency_page_get_busy;
 
   g_type_ensure (DS_TYPE_FIGURE_VIEW);
   g_type_ensure (DS_TYPE_SAMPLE_ROW);

@@ -312,6 +312,7 @@ adopt_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     return G_SOURCE_CONTINUE;
   self->adopt_tick = 0;
   update_similarity (self);
+  ds_page_notify_busy (DS_PAGE (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -319,7 +320,7 @@ adopt_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
  * that arrive before the frame showing a slider move would add three heat maps to that frame:
  * they wait for the next one, so each frame stays within its 16.7 ms. */
 static void
-similarity_changed_cb (DsSoftLabelsPage *self)
+similarity_changed (DsSoftLabelsPage *self)
 {
   const DsSimilarityResult *res = ds_analysis_get_result (self->similarity);
   gint64 now = frame_counter (self);
@@ -344,6 +345,13 @@ similarity_changed_cb (DsSoftLabelsPage *self)
       self->adopt_tick = 0;
     }
   update_similarity (self);
+}
+
+static void
+similarity_changed_cb (DsSoftLabelsPage *self)
+{
+  similarity_changed (self);
+  ds_page_notify_busy (DS_PAGE (self));
 }
 
 static void
@@ -380,6 +388,17 @@ queue_similarity (DsSoftLabelsPage *self)
   if (self->similarity_idle == 0)
     self->similarity_idle
         = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, similarity_idle_cb, self, NULL);
+}
+
+/* The test outputs, or the matrices asked for, about to be, or waiting for a frame. */
+static gboolean
+ds_soft_labels_page_get_busy (DsPage *page)
+{
+  DsSoftLabelsPage *self = DS_SOFT_LABELS_PAGE (page);
+
+  return DS_PAGE_CLASS (ds_soft_labels_page_parent_class)->get_busy (page)
+         || self->similarity_idle != 0 || ds_analysis_get_busy (self->similarity)
+         || self->adopt_tick != 0;
 }
 
 static void
@@ -775,6 +794,7 @@ ds_soft_labels_page_class_init (DsSoftLabelsPageClass *klass)
   page_class->no_export_message = N_ ("There are no soft labels to export yet");
   page_class->get_export_view = ds_soft_labels_page_get_export_view;
   page_class->can_export = ds_soft_labels_page_can_export;
+  page_class->get_busy = ds_soft_labels_page_get_busy;
 
   g_type_ensure (DS_TYPE_OUTPUT_STATUS);
   g_type_ensure (DS_TYPE_FIGURE_VIEW);

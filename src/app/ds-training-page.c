@@ -47,6 +47,7 @@ struct _DsTrainingPage
   GtkLabel *metrics_caption;
 
   GtkLabel *cells[KD_N_MODELS][N_COLS];
+  FigTrainingData report_data; /* what the page last gave a report */
 };
 
 G_DEFINE_FINAL_TYPE (DsTrainingPage, ds_training_page, DS_TYPE_PAGE)
@@ -296,6 +297,24 @@ ds_training_page_can_export (DsPage *page)
   return snap != NULL && snap->history.n > 0;
 }
 
+/* The curves are drawn by DsTrainingCurves, not a DsFigureView: they go to a report from the
+ * snapshot, on the axis shown. */
+static void
+ds_training_page_add_report_figures (DsPage *page, GArray *figures)
+{
+  DsTrainingPage *self = DS_TRAINING_PAGE (page);
+  DsReportFigure figure = { FIG_KIND_TRAINING, fig_registry_get (FIG_KIND_TRAINING)->paint,
+                            &self->report_data, _ ("Training curves") };
+
+  if (!ds_training_page_can_export (page))
+    return;
+  self->report_data = (FigTrainingData){
+    .history = &ds_experiment_get_snapshot (ds_page_get_experiment (page))->history,
+    .x_axis = ds_training_curves_get_x_axis (self->curves),
+  };
+  g_array_append_val (figures, figure);
+}
+
 static char *
 ds_training_page_get_export_name (DsPage *page)
 {
@@ -427,6 +446,7 @@ ds_training_page_class_init (DsTrainingPageClass *klass)
   page_class->can_export = ds_training_page_can_export;
   page_class->get_export_name = ds_training_page_get_export_name;
   page_class->export = ds_training_page_export;
+  page_class->add_report_figures = ds_training_page_add_report_figures;
 
   g_type_ensure (DS_TYPE_TRAINING_CURVES);
   gtk_widget_class_set_template_from_resource (widget_class,

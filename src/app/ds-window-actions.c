@@ -46,6 +46,7 @@ _ds_window_actions_update (DsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-recent", self->busy == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
                                  page != NULL && ds_page_can_export (page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report", self->report_task == NULL);
 }
 
 void
@@ -360,28 +361,73 @@ show_page_action (GtkWidget *widget, const char *action_name, GVariant *param)
     gtk_selection_model_select_item (pages, index, TRUE);
 }
 
+typedef struct
+{
+  DsWindow *window; /* weak: NULL once it is gone */
+  AdwToast *preparing;
+  char *name; /* the file's */
+} ReportRequest;
+
+static void
+report_request_free (ReportRequest *request)
+{
+  g_clear_weak_pointer (&request->window);
+  g_object_unref (request->preparing);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+export_report_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReportRequest *request = user_data;
+  DsWindow *self = request->window;
+  g_autoptr (GError) error = NULL;
+  int n_pages = 0;
+
+  adw_toast_dismiss (request->preparing);
+  /* Gone, and the report cancelled with it. */
+  if (self == NULL)
+    {
+      report_request_free (request);
+      return;
+    }
+  if (!ds_window_export_report_finish (self, result, &n_pages, &error))
+    _ds_window_show_error (self, _ ("Could Not Export the Report"), error->message);
+  else
+    {
+      g_autofree char *toast = g_strdup_printf (
+          ngettext ("Exported “%s” with %d figure", "Exported “%s” with %d figures", n_pages),
+          request->name, n_pages);
+
+      ds_window_add_toast (self, toast);
+    }
+  _ds_window_actions_update (self);
+  report_request_free (request);
+}
+
+/* Pages not opened yet compute their figures first, which may take a while. */
 static void
 export_report_response_cb (DsWindow *self, int response, GtkFileChooserNative *chooser)
 {
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GError) error = NULL;
-  int n_pages = 0;
+  ReportRequest *request;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_clear_object (&self->chooser);
-  if (file == NULL)
+  if (file == NULL || self->report_task != NULL)
     return;
-  if (!ds_window_export_report (self, file, &n_pages, &error))
-    {
-      _ds_window_show_error (self, _ ("Could Not Export the Report"), error->message);
-      return;
-    }
-  g_autofree char *base = g_file_get_basename (file);
-  g_autofree char *toast = g_strdup_printf (
-      ngettext ("Exported “%s” with %d figure", "Exported “%s” with %d figures", n_pages), base,
-      n_pages);
-  ds_window_add_toast (self, toast);
+  request = g_new0 (ReportRequest, 1);
+  g_set_weak_pointer (&request->window, self);
+  request->name = g_file_get_basename (file);
+  request->preparing = adw_toast_new (_ ("Preparing the report…"));
+  adw_toast_set_timeout (request->preparing, 0);
+  ds_window_export_report_async (self, file, export_report_done_cb, request);
+  /* Only while pages compute: a report of what is shown is written at once. */
+  if (self->report_task != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (request->preparing));
+  _ds_window_actions_update (self);
 }
 
 /* Every figure of every page in one PDF, for reading or printing a session in one go. */

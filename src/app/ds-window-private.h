@@ -24,6 +24,7 @@ struct _DsWindow
   GSettings *settings;
   GtkFileChooserNative *chooser;
   GCancellable *cancellable; /* session load/save in flight */
+  GTask *report_task;        /* Export Report waiting for pages to compute */
   guint busy;
   guint close_confirmed : 1; /* the user chose to close without saving */
   /* What waits on the save-or-discard question, or on the save the user chose there. */
@@ -44,6 +45,8 @@ void _ds_window_actions_update (DsWindow *self);
 void _ds_window_show_error (DsWindow *self, const char *heading, const char *body);
 void _ds_window_update_recent (DsWindow *self);
 void _ds_window_save_as (DsWindow *self);
+/* Cancels an Export Report that waits for pages (ds-window-report.c). */
+void _ds_window_cancel_report (DsWindow *self);
 
 /* ds-window-unsaved.c */
 gboolean _ds_window_has_unsaved_results (DsWindow *self);

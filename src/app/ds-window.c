@@ -311,6 +311,7 @@ ds_window_dispose (GObject *object)
   if (self->experiment != NULL)
     ds_experiment_shutdown (self->experiment);
   g_cancellable_cancel (self->cancellable);
+  _ds_window_cancel_report (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);

@@ -27,5 +27,15 @@ void ds_window_add_toast (DsWindow *self, const char *text);
 /* Writes every figure the window's pages show into one PDF, a page each, in page order;
  * *n_pages receives their number. Fails when there is no figure yet. */
 gboolean ds_window_export_report (DsWindow *self, GFile *file, int *n_pages, GError **error);
+/* Export Report as the menu does it: pages nobody opened first compute what they would show
+ * (not while a run trains), then the report is written as above. One at a time. The callback
+ * gets no source object; the window's dispose cancels the report (G_IO_ERROR_CANCELLED), so
+ * _finish does not use self, which may be gone by then. */
+void ds_window_export_report_async (DsWindow *self,
+                                    GFile *file,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean
+ds_window_export_report_finish (DsWindow *self, GAsyncResult *result, int *n_pages, GError **error);
 
 G_END_DECLS

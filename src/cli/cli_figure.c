@@ -3,6 +3,7 @@
  * the desktop app draws on screen. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,8 +37,14 @@ figure_option_context (FigureArgs *a, gboolean report)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output file", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &a->format,
       "png, svg or pdf (default: from the file name)", "FORMAT" },
-    { "width", 0, 0, G_OPTION_ARG_STRING, &a->width, "Width in pixels (default 1280)", "W" },
-    { "height", 0, 0, G_OPTION_ARG_STRING, &a->height, "Height in pixels (default 800)", "H" },
+    { "width", 0, 0, G_OPTION_ARG_STRING, &a->width,
+      report ? "Width of every page in pixels (default: each figure's own shape)"
+             : "Width in pixels (default 1280)",
+      "W" },
+    { "height", 0, 0, G_OPTION_ARG_STRING, &a->height,
+      report ? "Height of every page in pixels (default: each figure's own shape)"
+             : "Height in pixels (default 800)",
+      "H" },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &a->dpi,
       "Pixels per inch (default 96; same layout at any dpi)", "DPI" },
     { "style", 0, 0, G_OPTION_ARG_STRING, &a->style, "light, dark or presentation", "STYLE" },
@@ -267,32 +274,33 @@ cli_figure (int argc, char **argv)
 typedef struct
 {
   const char *name, *model, *pair;
+  const char *title; /* the page's entry in the PDF's outline */
 } ReportPage;
 
 static const ReportPage report_pages[] = {
-  { "training" },
-  { "soft-labels" },
-  { "temperature", "teacher" },
-  { "temperature", "student" },
-  { "temperature", "baseline" },
-  { "similarity", "teacher" },
-  { "similarity", "student" },
-  { "similarity", "baseline" },
-  { "confusion", "teacher" },
-  { "confusion", "student" },
-  { "confusion", "baseline" },
-  { "reliability" },
-  { "cka", NULL, "teacher_student" },
-  { "cka", NULL, "teacher_baseline" },
-  { "saliency" },
-  { "agreement" },
-  { "sanity", "teacher" },
-  { "sanity", "student" },
-  { "activations" },
-  { "pca" },
-  { "boundary" },
-  { "sweep" },
-  { "sheet" },
+  { "training", NULL, NULL, "Training curves" },
+  { "soft-labels", NULL, NULL, "Soft labels" },
+  { "temperature", "teacher", NULL, "Against temperature: teacher" },
+  { "temperature", "student", NULL, "Against temperature: distilled student" },
+  { "temperature", "baseline", NULL, "Against temperature: baseline student" },
+  { "similarity", "teacher", NULL, "Class similarity: teacher" },
+  { "similarity", "student", NULL, "Class similarity: distilled student" },
+  { "similarity", "baseline", NULL, "Class similarity: baseline student" },
+  { "confusion", "teacher", NULL, "Confusion matrix: teacher" },
+  { "confusion", "student", NULL, "Confusion matrix: distilled student" },
+  { "confusion", "baseline", NULL, "Confusion matrix: baseline student" },
+  { "reliability", NULL, NULL, "Reliability diagrams" },
+  { "cka", NULL, "teacher_student", "Linear CKA: teacher and distilled student" },
+  { "cka", NULL, "teacher_baseline", "Linear CKA: teacher and baseline student" },
+  { "saliency", NULL, NULL, "Saliency maps" },
+  { "agreement", NULL, NULL, "Saliency agreement" },
+  { "sanity", "teacher", NULL, "Saliency sanity check: teacher" },
+  { "sanity", "student", NULL, "Saliency sanity check: distilled student" },
+  { "activations", NULL, NULL, "Activations" },
+  { "pca", NULL, NULL, "PCA of the last hidden layer" },
+  { "boundary", NULL, NULL, "Decision boundaries" },
+  { "sweep", NULL, NULL, "Temperature sweep" },
+  { "sheet", NULL, NULL, "Comparison sheet" },
 };
 
 static int
@@ -316,7 +324,15 @@ write_report (const FigureArgs *a, AnalyseCtx *ctx, Output *out)
           g_clear_error (&error);
           continue;
         }
+      /* Each page in its figure's proportions, unless a size was asked for. */
       pages[n] = (FigPage){ fig_registry_get (figs[n].kind)->paint, &figs[n].data };
+      pages[n].title = p->title;
+      if (!a->width && !a->height)
+        {
+          fig_natural_size (figs[n].kind, &figs[n].data, &pages[n].width, &pages[n].height);
+          pages[n].width = (int)lround (pages[n].width * out->opts.dpi / 96.0);
+          pages[n].height = (int)lround (pages[n].height * out->opts.dpi / 96.0);
+        }
       n++;
     }
   Provenance prov;

@@ -3,7 +3,8 @@
  * Tick counts come from the space available and are then reduced until no two tick labels
  * touch (measured with the real fonts), so labels never collide at any size or dpi; long
  * category names turn 45 degrees, then only every n-th is written, and any beyond a width
- * cap are ellipsized. */
+ * cap are ellipsized. A y title longer than the plot is high may reach into the panel's top
+ * and bottom margins, and one longer than the whole panel breaks into two lines. */
 #include "fig_axis.h"
 
 #include <math.h>
@@ -194,15 +195,35 @@ widest_tick_label (FigCanvas *c, const FigTicks *t)
   return widest;
 }
 
+/* The stretch of the left margin a y title may take: the panel's height, less the top margin
+ * when a title is centred there and the x title's line, which may reach into that corner. */
+static void
+y_label_span (
+    const FigPanel *p, FigCanvas *c, FigRect outer, double area_top, double *y0, double *y1)
+{
+  double pad = fig_pt (c, c->style->pad);
+  *y0 = (p->title ? area_top : outer.y) + 0.5 * pad;
+  *y1 = outer.y + outer.h - 0.5 * pad;
+  if (p->x.label)
+    *y1 -= fig_text_line_height (c, FIG_FONT_LABEL) + 0.5 * pad;
+}
+
 static double
-left_margin (FigPanel *p, FigCanvas *c)
+left_margin (FigPanel *p, FigCanvas *c, FigRect outer, double area_top)
 {
   double pad = fig_pt (c, c->style->pad), m = tick_len (c, &p->y) + 0.5 * pad;
   if (!p->y.hide_tick_labels)
     m += p->y.kind == FIG_SCALE_CATEGORY ? widest_category (p, c, &p->y, p->y_cat_step)
                                          : widest_tick_label (c, &p->yt);
+  p->y_label_lines = 0;
   if (p->y.label)
-    m += fig_text_line_height (c, FIG_FONT_LABEL) + pad;
+    {
+      double w, y0, y1;
+      fig_text_size (c, FIG_FONT_LABEL, p->y.label, &w, NULL);
+      y_label_span (p, c, outer, area_top, &y0, &y1);
+      p->y_label_lines = w > y1 - y0 && strchr (p->y.label, ' ') ? 2 : 1;
+      m += p->y_label_lines * fig_text_line_height (c, FIG_FONT_LABEL) + pad;
+    }
   return m + 0.5 * pad;
 }
 
@@ -267,7 +288,7 @@ fig_panel_measure (FigPanel *p, FigCanvas *c, FigRect outer, FigMargins *m)
     {
       FigRect area = inset (outer, m);
       compute_ticks (p, c, area.w, area.h);
-      m->l = left_margin (p, c);
+      m->l = left_margin (p, c, outer, area.y);
       m->b = bottom_margin (p, c);
       m->t = top_margin (p, c);
       m->r = right_margin (p, c, area.w);
@@ -422,17 +443,70 @@ y_ticks (FigPanel *p, FigCanvas *c, double x0)
     }
 }
 
+/* The text with the space that best balances its two halves turned into a line break. */
+static char *
+two_lines (FigCanvas *c, const char *text)
+{
+  char *best = g_strdup (text);
+  double best_w = INFINITY;
+  for (const char *sp = strchr (text, ' '); sp; sp = strchr (sp + 1, ' '))
+    {
+      g_autofree char *head = g_strndup (text, (gsize)(sp - text));
+      double wa, wb;
+      fig_text_size (c, FIG_FONT_LABEL, head, &wa, NULL);
+      fig_text_size (c, FIG_FONT_LABEL, sp + 1, &wb, NULL);
+      if (fmax (wa, wb) < best_w)
+        {
+          best_w = fmax (wa, wb);
+          strcpy (best, text);
+          best[sp - text] = '\n';
+        }
+    }
+  return best;
+}
+
+/* Centred on the plot area when it is high enough, else moved (and broken into two lines, as
+ * measured) to lie within the panel's height; ellipsized only past that. */
+static void
+y_title (FigPanel *p, FigCanvas *c)
+{
+  double pad = fig_pt (c, c->style->pad), w, y0, y1;
+  FigRect a = p->area, o = p->outer;
+  y_label_span (p, c, o, a.y, &y0, &y1);
+  double room = fmax (y1 - y0, a.h), mid = a.y + a.h / 2;
+  if (p->y_label_lines == 2)
+    {
+      g_autofree char *text = two_lines (c, p->y.label);
+      fig_text_size_wrapped (c, FIG_FONT_LABEL, text, room, &w, NULL);
+      mid = fmin (fmax (mid, y0 + w / 2), y1 - w / 2);
+      fig_text_draw_wrapped_turned (c, FIG_FONT_LABEL, c->style->text, text, o.x + 0.5 * pad, mid,
+                                    room);
+      return;
+    }
+  fig_text_size (c, FIG_FONT_LABEL, p->y.label, &w, NULL);
+  if (w > a.h && w <= room)
+    mid = fmin (fmax (mid, y0 + w / 2), y1 - w / 2);
+  fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text, p->y.label, o.x + 0.5 * pad, mid,
+                      &(FigTextOpts){ 0.5, 0, -G_PI / 2, room });
+}
+
 static void
 axis_titles (FigPanel *p, FigCanvas *c)
 {
   double pad = fig_pt (c, c->style->pad);
   FigRect a = p->area, o = p->outer;
   if (p->x.label)
-    fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text, p->x.label, a.x + a.w / 2,
-                        o.y + o.h - 0.5 * pad, &(FigTextOpts){ 0.5, 1, 0, a.w });
+    {
+      /* Centred under the plot, or moved to stay within the panel when it is wider. */
+      double w, mid = a.x + a.w / 2;
+      fig_text_size (c, FIG_FONT_LABEL, p->x.label, &w, NULL);
+      if (w > a.w && w <= o.w)
+        mid = fmin (fmax (mid, o.x + w / 2), o.x + o.w - w / 2);
+      fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text, p->x.label, mid, o.y + o.h - 0.5 * pad,
+                          &(FigTextOpts){ 0.5, 1, 0, fmax (a.w, o.w) });
+    }
   if (p->y.label)
-    fig_text_draw_opts (c, FIG_FONT_LABEL, c->style->text, p->y.label, o.x + 0.5 * pad,
-                        a.y + a.h / 2, &(FigTextOpts){ 0.5, 0, -G_PI / 2, a.h });
+    y_title (p, c);
   if (p->title)
     fig_text_draw_opts (c, FIG_FONT_TITLE, c->style->text, p->title, a.x + a.w / 2, o.y,
                         &(FigTextOpts){ 0.5, 0, 0, o.w });

@@ -48,6 +48,7 @@ typedef struct
   double cat_max_w_min; /* > 0: cat_max_w is at least this (figure pixels), for a short panel
                          * whose names are not turned */
   double top_extra;     /* figure pixels reserved above the area for annotations */
+  int y_label_lines;    /* 2 when the y title is longer than the panel is high */
 } FigPanel;
 
 void fig_axis_linear (FigAxis *a, double lo, double hi, const char *label);

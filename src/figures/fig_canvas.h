@@ -104,6 +104,10 @@ void fig_text_draw_wrapped (FigCanvas *c,
                             double width,
                             double ax,
                             double ay);
+/* Wrapped text turned to read upwards, as a y axis title: the block's top edge at x, its
+ * middle at y, its lines centred. */
+void fig_text_draw_wrapped_turned (
+    FigCanvas *c, FigFont font, FigRGBA color, const char *text, double x, double y, double width);
 /* The centred "no data" message painters show for empty input. */
 void fig_draw_empty (FigCanvas *c, const char *message);
 

@@ -6,8 +6,10 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <math.h>
 #include <string.h>
 
+#include "fig_canvas.h"
 #include "fig_i18n.h"
 
 GQuark
@@ -74,16 +76,49 @@ check_cairo (cairo_t *cr, GError **error)
   return FALSE;
 }
 
-static void
-paint_page (cairo_t *cr,
-            FigPaintFunc paint,
-            const void *data,
-            const FigStyle *style,
-            const FigExportOptions *o)
+/* The height of a page's heading band: a line of the figure title's type, padded. */
+static double
+heading_height (const FigStyle *style)
 {
+  return ceil ((1.4 * 1.15 * style->title_size + 2 * style->pad) * fig_style_scale (style));
+}
+
+static void
+paint_heading (cairo_t *cr, double width, double height, const char *title, const FigStyle *style)
+{
+  FigCanvas c;
+  fig_canvas_begin (&c, cr, width, height, style);
+  double pad = 2 * fig_pt (&c, style->pad);
+  fig_text_draw_opts (&c, FIG_FONT_HEAD, style->text, title, pad, height / 2,
+                      &(FigTextOpts){ 0, 0.5, 0, width - 2 * pad });
+  fig_canvas_end (&c);
+}
+
+/* Draws a page of w x h figure pixels: its heading, if any, then the figure below it. */
+static void
+paint_page (cairo_t *cr, const FigPage *page, const FigStyle *style, double w, double h)
+{
+  double band = 0;
   cairo_save (cr);
-  paint (cr, o->width, o->height, data, style);
+  if (page->heading && page->title)
+    {
+      band = heading_height (style);
+      paint_heading (cr, w, band, page->title, style);
+      cairo_translate (cr, 0, band);
+    }
+  page->paint (cr, w, h - band, page->data, style);
   cairo_restore (cr);
+}
+
+/* A page's size in figure pixels, its heading band included. */
+static void
+page_size (
+    const FigPage *page, const FigExportOptions *o, const FigStyle *style, double *w, double *h)
+{
+  *w = page->width > 0 ? page->width : o->width;
+  *h = page->height > 0 ? page->height : o->height;
+  if (page->heading && page->title)
+    *h += heading_height (style);
 }
 
 cairo_surface_t *
@@ -141,7 +176,11 @@ render_vector (FigFormat format,
                const FigStyle *style,
                GError **error)
 {
-  double w_pt = o->width * 72.0 / o->dpi, h_pt = o->height * 72.0 / o->dpi;
+  FigStyle s = *style;
+  s.dpi = o->dpi;
+  double w, h;
+  page_size (&pages[0], o, &s, &w, &h);
+  double w_pt = w * 72.0 / o->dpi, h_pt = h * 72.0 / o->dpi;
   GByteArray *bytes = g_byte_array_new ();
   cairo_surface_t *surface;
   if (format == FIG_FORMAT_SVG)
@@ -154,14 +193,23 @@ render_vector (FigFormat format,
       surface = cairo_pdf_surface_create_for_stream (append_stream, bytes, w_pt, h_pt);
       set_pdf_metadata (surface, o);
     }
-  FigStyle s = *style;
-  s.dpi = o->dpi;
   cairo_t *cr = cairo_create (surface);
   cairo_scale (cr, 72.0 / o->dpi, 72.0 / o->dpi);
   gboolean ok = TRUE;
   for (int i = 0; i < n_pages && ok; i++)
     {
-      paint_page (cr, pages[i].paint, pages[i].data, &s, o);
+      page_size (&pages[i], o, &s, &w, &h);
+      if (format == FIG_FORMAT_PDF)
+        {
+          cairo_pdf_surface_set_size (surface, w * 72.0 / o->dpi, h * 72.0 / o->dpi);
+          if (pages[i].title)
+            {
+              g_autofree char *link = g_strdup_printf ("page=%d", i + 1);
+              cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, pages[i].title, link,
+                                             0);
+            }
+        }
+      paint_page (cr, &pages[i], &s, w, h);
       cairo_show_page (cr);
       ok = check_cairo (cr, error);
     }
@@ -270,6 +318,11 @@ fig_export_pdf_pages (const char *path,
                            FIG_ ("A PDF needs at least one page"));
       return FALSE;
     }
+  for (int i = 0; i < n_pages; i++)
+    if ((pages[i].width > 0 || pages[i].height > 0)
+        && !check_size (pages[i].width > 0 ? pages[i].width : opts->width,
+                        pages[i].height > 0 ? pages[i].height : opts->height, opts->dpi, error))
+      return FALSE;
   return write_bytes (path, render_vector (FIG_FORMAT_PDF, opts, pages, n_pages, style, error),
                       error);
 }

@@ -50,10 +50,14 @@ typedef struct
   int n_metadata;
 } FigExportOptions;
 
+/* A page of a multi-page PDF. */
 typedef struct
 {
   FigPaintFunc paint;
   const void *data;
+  int width, height; /* pixels at the options' dpi; 0 for the options' width and height */
+  const char *title; /* the page's entry in the PDF's outline (bookmarks); NULL for none */
+  gboolean heading;  /* the title also drawn in a band above the figure, which keeps its size */
 } FigPage;
 
 /* 640 x 400 at 96 dpi, no title or metadata. */
@@ -70,7 +74,8 @@ gboolean fig_export (const char *path,
                      const FigStyle *style,
                      GError **error);
 
-/* One PDF with a page per painter, every page the size in opts. */
+/* One PDF with a page per painter, each page the size it asks for (or that in opts) plus the
+ * band of its heading. */
 gboolean fig_export_pdf_pages (const char *path,
                                const FigExportOptions *opts,
                                const FigPage *pages,

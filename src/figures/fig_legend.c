@@ -24,6 +24,16 @@ fig_legend_add (FigLegend *l, const char *label, FigSeriesLook look, FigKeyKind 
   it->show_marker = marker;
 }
 
+void
+fig_legend_add_custom (FigLegend *l, const char *label, FigKeyFunc func, const void *data)
+{
+  if (l->n >= FIG_LEGEND_MAX)
+    return;
+  fig_legend_add (l, label, (FigSeriesLook){ { 0 } }, FIG_KEY_CUSTOM, false);
+  l->items[l->n - 1].key_func = func;
+  l->items[l->n - 1].key_data = data;
+}
+
 /* Spacing in ems of the label font, after matplotlib's handlelength and columnspacing. */
 #define KEY_EMS 2.2
 #define KEY_GAP_EMS 0.6
@@ -66,12 +76,17 @@ fig_legend_fit (FigLegend *l, FigCanvas *c, double max_width)
 static void
 draw_key (FigLegend *l, FigCanvas *c, const FigLegendItem *it, double x, double y)
 {
-  double em = fig_pt (c, c->style->label_size);
+  double em = fig_pt (c, c->style->label_size), s = 0.8 * em;
+  FigRect box = { x + (l->key_w - s) / 2, y - s / 2, s, s };
+  if (it->kind == FIG_KEY_CUSTOM)
+    {
+      it->key_func (c, box, it->key_data);
+      return;
+    }
   if (it->kind == FIG_KEY_BOX)
     {
-      double s = 0.8 * em;
       fig_canvas_set_color (c, it->look.color);
-      cairo_rectangle (c->cr, x + (l->key_w - s) / 2, y - s / 2, s, s);
+      cairo_rectangle (c->cr, box.x, box.y, box.w, box.h);
       cairo_fill (c->cr);
       return;
     }

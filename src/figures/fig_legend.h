@@ -9,10 +9,14 @@
 
 typedef enum
 {
-  FIG_KEY_LINE, /* a short line in the series' dash, with its marker when it has one */
-  FIG_KEY_BOX,  /* a filled square, for bars and areas */
-  FIG_KEY_DOT,  /* the series' marker alone, for scatter plots */
+  FIG_KEY_LINE,   /* a short line in the series' dash, with its marker when it has one */
+  FIG_KEY_BOX,    /* a filled square, for bars and areas */
+  FIG_KEY_DOT,    /* the series' marker alone, for scatter plots */
+  FIG_KEY_CUSTOM, /* the square drawn by the painter, with the code that draws its marks */
 } FigKeyKind;
+
+/* Draws a key into box (the square a FIG_KEY_BOX fills). */
+typedef void (*FigKeyFunc) (FigCanvas *c, FigRect box, const void *data);
 
 #define FIG_LEGEND_MAX 24
 #define FIG_LEGEND_LABEL_MAX 128
@@ -23,6 +27,8 @@ typedef struct
   FigSeriesLook look;
   FigKeyKind kind;
   bool show_marker;
+  FigKeyFunc key_func; /* FIG_KEY_CUSTOM */
+  const void *key_data;
 } FigLegendItem;
 
 typedef struct
@@ -38,6 +44,8 @@ typedef struct
 void fig_legend_init (FigLegend *l);
 void
 fig_legend_add (FigLegend *l, const char *label, FigSeriesLook look, FigKeyKind kind, bool marker);
+/* An item whose key func draws (with data, which must live until the legend is drawn). */
+void fig_legend_add_custom (FigLegend *l, const char *label, FigKeyFunc func, const void *data);
 /* Measures the legend laid out in ncol columns (items fill rows left to right). */
 void fig_legend_measure (FigLegend *l, FigCanvas *c, int ncol);
 /* The most columns (up to all items in one row) whose width fits max_width; measures. */

@@ -1,6 +1,7 @@
 /* fig_registry.c — adapters from generic data pointers to the typed painters. */
 #include "fig_registry.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fig_activations.h"
@@ -87,4 +88,70 @@ fig_registry_find (const char *name)
     if (strcmp (registry[k].name, name) == 0)
       return &registry[k];
   return NULL;
+}
+
+/* Side by side panels of about 4 : 3 each, with the legend and titles above and below. */
+static void
+panels_size (int n, int *width, int *height)
+{
+  n = CLAMP (n, 1, 4);
+  *width = n == 1 ? 880 : 1280;
+  *height = n == 1 ? 720 : CLAMP (1280 / n + 160, 480, 800);
+}
+
+/* Square cells as large as fit 1280 x 800, plus room for the names, titles and colour bar. */
+static void
+heatmap_size (const FigHeatmapData *d, int *width, int *height)
+{
+  int rows = d && d->n_rows > 0 ? d->n_rows : 10, cols = d && d->n_cols > 0 ? d->n_cols : 10;
+  double cell = fmin (580.0 / rows, 900.0 / cols);
+  *width = CLAMP ((int)lround (cols * cell + 380), 640, 1280);
+  *height = CLAMP ((int)lround (rows * cell + 220), 480, 800);
+}
+
+void
+fig_natural_size (FigKind kind, const void *data, int *width, int *height)
+{
+  *width = 1280, *height = 800;
+  switch (kind)
+    {
+      case FIG_KIND_TRAINING:
+      case FIG_KIND_SOFT_LABELS:
+        *height = 640;
+        break;
+      case FIG_KIND_TEMPERATURE:
+        *width = 1120, *height = 700;
+        break;
+      case FIG_KIND_HEATMAP:
+        heatmap_size (data, width, height);
+        break;
+      case FIG_KIND_RELIABILITY:
+        panels_size (data ? ((const FigReliabilityData *)data)->n_models : 3, width, height);
+        break;
+      case FIG_KIND_LINES:
+        panels_size (data ? ((const FigLinesData *)data)->n_panels : 3, width, height);
+        break;
+      case FIG_KIND_PCA:
+        panels_size (data ? ((const FigPcaData *)data)->n_panels : 3, width, height);
+        break;
+      case FIG_KIND_BOUNDARY:
+        panels_size (data ? ((const FigBoundaryData *)data)->n_panels : 3, width, height);
+        break;
+      case FIG_KIND_SALIENCY:
+        *width = 1200;
+        *height
+            = CLAMP (160 + 200 * (data ? ((const FigSaliencyData *)data)->n_rows : 4), 400, 1000);
+        break;
+      case FIG_KIND_AGREEMENT:
+      case FIG_KIND_SANITY:
+        *height = 720;
+        break;
+      case FIG_KIND_SHEET:
+        *width = 1600, *height = 1000;
+        break;
+      case FIG_KIND_ACTIVATIONS:
+      case FIG_N_KINDS:
+      default:
+        break;
+    }
 }

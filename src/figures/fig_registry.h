@@ -38,3 +38,9 @@ typedef struct
 const FigInfo *fig_registry_get (FigKind kind);
 /* NULL for an unknown name. */
 const FigInfo *fig_registry_find (const char *name);
+
+/* The size in pixels at 96 dpi a page of this figure alone reads best at, for reports: about
+ * 1280 x 800 in area, shaped by what the figure holds (a matrix of many rows is tall, three
+ * panels side by side are wide and low; a 10 x 10 heat map is nearly square). data may be
+ * NULL for a kind's usual size. */
+void fig_natural_size (FigKind kind, const void *data, int *width, int *height);

@@ -48,25 +48,40 @@ bar_color (const FigCanvas *c, const FigReliabilityModel *m)
   return c->style->accent;
 }
 
+/* The largest share of samples in one bin, in percent, over every model: the histograms share
+ * one scale so that their bars compare. */
 static double
-max_share (const FigReliabilityModel *m)
+max_share (const FigReliabilityData *d)
 {
-  double total = 0, top = 0;
-  for (int b = 0; b < m->n_bins; b++)
-    total += m->bins[b].count > 0 ? m->bins[b].count : 0;
-  for (int b = 0; b < m->n_bins; b++)
-    top = fmax (top, m->bins[b].count / fmax (total, 1));
-  return top * 100;
+  double top = 0;
+  for (int i = 0; i < d->n_models; i++)
+    {
+      const FigReliabilityModel *m = &d->models[i];
+      double total = 0;
+      for (int b = 0; b < m->n_bins; b++)
+        total += m->bins[b].count > 0 ? m->bins[b].count : 0;
+      for (int b = 0; b < m->n_bins; b++)
+        top = fmax (top, 100 * m->bins[b].count / fmax (total, 1));
+    }
+  return top;
 }
 
 static void
-setup_column (Column *col, const FigReliabilityModel *m, bool first, bool counts)
+set_title (Column *col, bool short_name)
+{
+  const FigReliabilityModel *m = col->model;
+  const char *name = short_name && m->model >= 0 ? fig_model_short_name (m->model) : m->name;
+  double ece = isfinite (m->ece) ? m->ece : fig_reliability_ece (m);
+  g_snprintf (col->title, sizeof col->title, "%s%sECE %.1f %%", name ? name : "", name ? " · " : "",
+              100 * ece);
+  col->main.title = col->title;
+}
+
+static void
+setup_column (Column *col, const FigReliabilityModel *m, bool first, bool counts, double top)
 {
   *col = (Column){ .model = m };
-  double ece = isfinite (m->ece) ? m->ece : fig_reliability_ece (m);
-  g_snprintf (col->title, sizeof col->title, "%s%sECE %.1f %%", m->name ? m->name : "",
-              m->name ? " · " : "", 100 * ece);
-  col->main.title = col->title;
+  set_title (col, false);
   fig_axis_linear (&col->main.x, 0, 1, FIG_ ("Confidence"));
   fig_axis_linear (&col->main.y, 0, 1, first ? FIG_ ("Accuracy") : NULL);
   if (!counts)
@@ -75,7 +90,20 @@ setup_column (Column *col, const FigReliabilityModel *m, bool first, bool counts
   col->main.x.label = NULL;
   fig_axis_linear (&col->counts.x, 0, 1, FIG_ ("Confidence"));
   /* Too short for a turned axis title: the panel is named inside, in draw_counts. */
-  fig_axis_linear (&col->counts.y, 0, fmax (max_share (m), 1) * 1.25, NULL);
+  fig_axis_linear (&col->counts.y, 0, fmax (top, 1) * 1.25, NULL);
+}
+
+/* A model's name is shortened ("Distilled") where the whole title would not fit its panel. */
+static void
+fit_titles (FigCanvas *c, Column *cols, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      double w;
+      fig_text_size (c, FIG_FONT_TITLE, cols[i].title, &w, NULL);
+      if (w > cols[i].main.outer.w)
+        set_title (&cols[i], true);
+    }
 }
 
 /* A bin's bar from value a to b, edges on whole pixels with a hairline between bins. */
@@ -106,12 +134,60 @@ occupy_main (FigOccupancy *occ, const Column *col)
 }
 
 static void
+gap_edge (FigCanvas *c, FigRect r)
+{
+  cairo_rectangle (c->cr, r.x, r.y, r.w, r.h);
+  fig_set_line (c, 0.8, FIG_DASH_SOLID);
+  fig_canvas_set_color (c, c->style->warn);
+  cairo_stroke (c->cr);
+}
+
+/* Accuracy short of confidence: what is missing above the bar, pale. */
+static void
+draw_gap_over (FigCanvas *c, FigRect r, const void *unused)
+{
+  FigRGBA fill = c->style->warn;
+  fill.a = 0.3;
+  fig_canvas_set_color (c, fill);
+  cairo_rectangle (c->cr, r.x, r.y, r.w, r.h);
+  cairo_fill (c->cr);
+  gap_edge (c, r);
+}
+
+/* Accuracy beyond confidence: the top of the bar, hatched in the paper's colour, which shows
+ * the same on every model's colour. */
+static void
+draw_gap_under (FigCanvas *c, FigRect r)
+{
+  FigRGBA paper = c->style->background;
+  double step = fig_pt (c, 2.2);
+  paper.a = 1;
+  cairo_save (c->cr);
+  cairo_rectangle (c->cr, r.x, r.y, r.w, r.h);
+  cairo_clip (c->cr);
+  fig_set_line (c, 0.7, FIG_DASH_SOLID);
+  fig_canvas_set_color (c, paper);
+  for (double x = r.x - r.h; x < r.x + r.w; x += step)
+    fig_line (c, x, r.y + r.h, x + r.h, r.y);
+  cairo_restore (c->cr);
+  gap_edge (c, r);
+}
+
+/* The legend's key of an underconfident bin: a bar (of the colour in data) so hatched. */
+static void
+draw_gap_under_key (FigCanvas *c, FigRect r, const void *data)
+{
+  fig_canvas_set_color (c, *(const FigRGBA *)data);
+  cairo_rectangle (c->cr, r.x, r.y, r.w, r.h);
+  cairo_fill (c->cr);
+  draw_gap_under (c, r);
+}
+
+static void
 draw_main (FigCanvas *c, Column *col)
 {
   FigPanel *p = &col->main;
   const FigReliabilityModel *m = col->model;
-  FigRGBA gap_fill = c->style->warn;
-  gap_fill.a = 0.3;
   fig_panel_draw_grid (p, c);
   for (int b = 0; b < m->n_bins; b++)
     {
@@ -125,12 +201,10 @@ draw_main (FigCanvas *c, Column *col)
         }
       if (!bin_rect (p, bin, bin->accuracy, bin->confidence, &r))
         continue;
-      cairo_rectangle (c->cr, r.x, r.y, r.w, r.h);
-      fig_canvas_set_color (c, gap_fill);
-      cairo_fill_preserve (c->cr);
-      fig_set_line (c, 0.8, FIG_DASH_SOLID);
-      fig_canvas_set_color (c, c->style->warn);
-      cairo_stroke (c->cr);
+      if (bin->accuracy < bin->confidence)
+        draw_gap_over (c, r, NULL);
+      else
+        draw_gap_under (c, r);
     }
   fig_set_ref_line (c, FIG_DASH_DASHED);
   fig_canvas_set_color (c, c->style->text_muted);
@@ -166,12 +240,33 @@ draw_counts (FigCanvas *c, Column *col)
                  p->area.x + fig_pt (c, c->style->pad), p->area.y, 0, 0);
 }
 
+/* The height of the histograms: a quarter of r, or enough for their two tick labels and their
+ * name between them, whichever is more. */
+static double
+counts_height (FigCanvas *c, FigPanel *counts, FigRect r, double w)
+{
+  FigMargins m;
+  double pad = fig_pt (c, c->style->pad), th = fig_text_line_height (c, FIG_FONT_TICK);
+  fig_panel_measure (counts, c, (FigRect){ r.x, r.y, w, r.h / 4 }, &m);
+  return fmax ((r.h - pad) * 0.26, m.t + m.b + 2.4 * th);
+}
+
+/* Histograms that would take more than 40 % of the height leave the diagrams too little: then
+ * there are none. */
+static bool
+counts_fit (FigCanvas *c, const FigReliabilityData *d, FigRect r)
+{
+  Column col;
+  setup_column (&col, &d->models[0], true, true, 100);
+  return counts_height (c, &col.counts, r, r.w / d->n_models) <= 0.4 * r.h;
+}
+
 static void
 place_columns (FigCanvas *c, Column *cols, int n, bool counts, FigRect r, double w)
 {
   double pad = fig_pt (c, c->style->pad), gap = 3 * pad;
   double x = r.x + fmax (0, (r.w - n * w - (n - 1) * gap) / 2);
-  double h_main = counts ? (r.h - pad) * 0.74 : r.h;
+  double h_main = counts ? r.h - pad - counts_height (c, &cols[0].counts, r, w) : r.h;
   FigPanel *panels[2 * FIG_RELIABILITY_MAX_MODELS];
   FigRect rects[2 * FIG_RELIABILITY_MAX_MODELS];
   int k = 0;
@@ -187,8 +282,23 @@ place_columns (FigCanvas *c, Column *cols, int n, bool counts, FigRect r, double
   fig_panels_layout (panels, rects, k, c);
 }
 
+/* The widest panel title with the models' short names. */
+static double
+short_title_width (FigCanvas *c, Column *cols, int n)
+{
+  double widest = 0, w;
+  for (int i = 0; i < n; i++)
+    {
+      Column probe = cols[i];
+      set_title (&probe, true);
+      fig_text_size (c, FIG_FONT_TITLE, probe.title, &w, NULL);
+      widest = fmax (widest, w);
+    }
+  return widest;
+}
+
 /* Columns as wide as their share of r, then narrowed until the reliability panels are square
- * so that the diagonal runs at 45 degrees. */
+ * so that the diagonal runs at 45 degrees, but not below their titles' width. */
 static void
 layout_columns (FigCanvas *c, Column *cols, int n, bool counts, FigRect r)
 {
@@ -196,19 +306,33 @@ layout_columns (FigCanvas *c, Column *cols, int n, bool counts, FigRect r)
   place_columns (c, cols, n, counts, r, w);
   double excess = cols[0].main.area.w - cols[0].main.area.h;
   if (excess > 1)
-    place_columns (c, cols, n, counts, r, w - excess);
+    place_columns (c, cols, n, counts, r,
+                   fmax (w - excess, fmin (short_title_width (c, cols, n), w)));
 }
 
+/* The keys of what is drawn: the bars, each kind of gap that some bin shows, the diagonal. */
 static void
-build_legend (FigLegend *l, FigCanvas *c, const FigReliabilityData *d)
+build_legend (FigLegend *l, FigCanvas *c, const FigReliabilityData *d, const FigRGBA *bar)
 {
-  FigSeriesLook bars = { d->n_models == 1 ? bar_color (c, &d->models[0]) : c->style->accent };
-  FigSeriesLook gap = { c->style->warn }, diag = { c->style->text_muted, FIG_DASH_DASHED };
-  gap.color.a = 0.6;
+  bool over = false, under = false;
+  for (int m = 0; m < d->n_models; m++)
+    for (int b = 0; b < d->models[m].n_bins; b++)
+      {
+        const FigReliabilityBin *bin = &d->models[m].bins[b];
+        if (bin->count <= 0 || !isfinite (bin->accuracy) || !isfinite (bin->confidence))
+          continue;
+        over |= bin->accuracy < bin->confidence;
+        under |= bin->accuracy > bin->confidence;
+      }
+  FigSeriesLook bars = { *bar }, diag = { c->style->text_muted, FIG_DASH_DASHED };
   fig_legend_init (l);
   fig_legend_add (l, FIG_ ("Accuracy"), bars, FIG_KEY_BOX, false);
-  /* Translators: how far a bin's accuracy falls short of (or exceeds) its confidence */
-  fig_legend_add (l, FIG_ ("Gap to confidence"), gap, FIG_KEY_BOX, false);
+  if (over)
+    /* Translators: a bin's accuracy falls short of its confidence by this much */
+    fig_legend_add_custom (l, FIG_ ("Overconfidence"), draw_gap_over, NULL);
+  if (under)
+    /* Translators: a bin's accuracy exceeds its confidence by this much */
+    fig_legend_add_custom (l, FIG_ ("Underconfidence"), draw_gap_under_key, bar);
   fig_legend_add (l, FIG_ ("Perfect calibration"), diag, FIG_KEY_LINE, false);
 }
 
@@ -246,16 +370,20 @@ fig_reliability_paint (
       return;
     }
   Column cols[FIG_RELIABILITY_MAX_MODELS];
-  for (int m = 0; m < data->n_models; m++)
-    setup_column (&cols[m], &data->models[m], m == 0, data->show_counts);
+  double top = max_share (data);
   FigRect r = fig_figure_title (&c, fig_canvas_content (&c), data->title);
+  bool counts = data->show_counts && counts_fit (&c, data, r);
+  for (int m = 0; m < data->n_models; m++)
+    setup_column (&cols[m], &data->models[m], m == 0, counts, top);
   FigLegend legend;
-  build_legend (&legend, &c, data);
-  FigLegendSpot spot = place_legend (&c, cols, data->n_models, data->show_counts, r, &legend);
+  FigRGBA bar = data->n_models == 1 ? bar_color (&c, &data->models[0]) : c.style->accent;
+  build_legend (&legend, &c, data, &bar);
+  FigLegendSpot spot = place_legend (&c, cols, data->n_models, counts, r, &legend);
+  fit_titles (&c, cols, data->n_models);
   for (int m = 0; m < data->n_models; m++)
     {
       draw_main (&c, &cols[m]);
-      if (data->show_counts)
+      if (counts)
         draw_counts (&c, &cols[m]);
     }
   fig_legend_draw_at (&legend, &c, &spot);

@@ -30,12 +30,15 @@ typedef struct
 {
   int n_models; /* panels side by side, 1 .. 3 */
   FigReliabilityModel models[FIG_RELIABILITY_MAX_MODELS];
-  bool show_counts;  /* a histogram of the share of samples per bin under each panel */
+  bool show_counts;  /* a histogram of the share of samples per bin under each panel, on one
+                      * scale for all, when the figure is high enough to read them */
   const char *title; /* NULL for none */
 } FigReliabilityData;
 
-/* Per panel: accuracy bars per confidence bin, the gap to the bin's mean confidence shaded,
- * the diagonal of perfect calibration, and the ECE in the panel title. */
+/* Per panel: accuracy bars per confidence bin, the gap to the bin's mean confidence shaded
+ * (pale above a bar that falls short of it, hatched across a bar that exceeds it, each keyed in
+ * the legend when drawn), the diagonal of perfect calibration, and the ECE in the panel title
+ * (with the model's short name when the whole one does not fit). */
 void fig_reliability_paint (cairo_t *cr,
                             double width,
                             double height,

@@ -28,7 +28,9 @@ typedef struct
   FigKind fig;
   const void *data;
   const char *caption;
-  int span; /* columns */
+  int span;       /* columns */
+  double min_w;   /* the width it needs, 0 for any */
+  double fixed_h; /* > 0: the height it needs, and no more */
   FigRect r;
 } Slot;
 
@@ -52,7 +54,7 @@ add_slot (
 {
   if (!data || n >= MAX_SLOTS)
     return n;
-  slots[n] = (Slot){ kind, fig, data, caption, span };
+  slots[n] = (Slot){ kind, fig, data, caption, span, 0, 0 };
   return n + 1;
 }
 
@@ -123,33 +125,70 @@ collect (Slot *slots, Copies *cp, const FigSheetData *d)
   return n;
 }
 
-/* Rows of up to `cols` columns in reading order; a row that is not full widens its panels. */
+/* A row's panels side by side, as wide as their spans say, except that one narrower than it
+ * needs (min_w) takes the difference from the others, in proportion to what they can spare. */
+static void
+place_row (Slot *row, int n, int cols, double x, double width, double y, double h, double gap)
+{
+  double w[MAX_SLOTS], total = 0, need = 0, spare = 0;
+  for (int k = 0; k < n; k++)
+    total += MIN (row[k].span, cols);
+  for (int k = 0; k < n; k++)
+    {
+      w[k] = (width - (n - 1) * gap) * MIN (row[k].span, cols) / total;
+      if (w[k] < row[k].min_w)
+        need += row[k].min_w - w[k];
+      else
+        spare += w[k] - row[k].min_w;
+    }
+  /* The share of each shortfall made up, and of each surplus given for it. */
+  double give = need > 0 ? fmin (spare / need, 1) : 0,
+         take = spare > 0 ? fmin (need / spare, 1) : 0;
+  for (int k = 0; k < n; k++)
+    {
+      double min_w = row[k].min_w;
+      w[k] = w[k] < min_w ? w[k] + (min_w - w[k]) * give : w[k] - (w[k] - min_w) * take;
+      row[k].r = (FigRect){ round (x), round (y), floor (w[k]), floor (h) };
+      x += w[k] + gap;
+    }
+}
+
+/* Rows of up to `cols` columns in reading order; a row that is not full widens its panels. A
+ * row of panels that need only a fixed height (the metrics table alone) gets just that; the
+ * other rows share the rest. */
 static void
 place (Slot *slots, int n, int cols, FigRect r, double gap)
 {
   int row_of[MAX_SLOTS], rows = 0, used = 0;
   for (int i = 0; i < n; i++)
     {
-      int span = slots[i].span < cols ? slots[i].span : cols;
+      int span = MIN (slots[i].span, cols);
       if (used + span > cols)
         rows++, used = 0;
       row_of[i] = rows;
       used += span;
     }
   rows++;
-  double h = (r.h - (rows - 1) * gap) / rows;
+  double row_h[MAX_SLOTS] = { 0 }, fixed = 0;
+  int flexible = rows;
+  for (int row = 0; row < rows; row++)
+    {
+      for (int i = 0; i < n; i++)
+        if (row_of[i] == row)
+          row_h[row] = slots[i].fixed_h > 0 ? fmax (row_h[row], slots[i].fixed_h) : INFINITY;
+      if (isfinite (row_h[row]))
+        fixed += row_h[row], flexible--;
+    }
+  double h = (r.h - (rows - 1) * gap - fixed) / MAX (flexible, 1);
+  double y = r.y;
   for (int row = 0, i = 0; row < rows; row++)
     {
-      int first = i, total = 0;
-      for (; i < n && row_of[i] == row; i++)
-        total += slots[i].span < cols ? slots[i].span : cols;
-      double x = r.x, unit = (r.w - (i - first - 1) * gap) / total;
-      for (int k = first; k < i; k++)
-        {
-          double w = unit * (slots[k].span < cols ? slots[k].span : cols);
-          slots[k].r = (FigRect){ round (x), round (r.y + row * (h + gap)), floor (w), floor (h) };
-          x += w + gap;
-        }
+      int first = i;
+      while (i < n && row_of[i] == row)
+        i++;
+      double rh = isfinite (row_h[row]) ? row_h[row] : h;
+      place_row (slots + first, i - first, cols, r.x, r.w, y, rh, gap);
+      y += rh + gap;
     }
 }
 
@@ -232,6 +271,10 @@ draw_similarity (FigCanvas *c, FigRect r, const FigHeatmapData *maps)
       FigPanel *p = &mu.panels[i];
       FigMargins mi = { i ? m1.l : m0.l, i ? m1.r : m0.r, top, bottom };
       FigRect outer = { x, y, mi.l + pw + mi.r, top + ph + bottom };
+      double tw;
+      fig_text_size (c, FIG_FONT_TITLE, p->title, &tw, NULL);
+      if (tw > outer.w)
+        p->title = fig_model_short_name (mu.model[i]);
       fig_panel_place (p, c, outer, &mi);
       x += outer.w + gap;
       const FigHeatmapData *h = &maps[mu.model[i]];
@@ -279,10 +322,15 @@ format_cell (const FigSheetMetrics *m, int col, char *buf, size_t len)
     }
 }
 
+/* The row's name; a model's short one ("Distilled") for a narrow table. */
 static const char *
-metrics_name (const FigSheetMetrics *m)
+metrics_name (const FigSheetMetrics *m, bool short_name)
 {
-  return m->name ? m->name : m->model >= 0 ? fig_model_name (m->model) : "";
+  if (m->name && !(short_name && m->model >= 0))
+    return m->name;
+  if (m->model < 0)
+    return "";
+  return short_name ? fig_model_short_name (m->model) : fig_model_name (m->model);
 }
 
 #define METRIC_COLS 5
@@ -290,7 +338,8 @@ metrics_name (const FigSheetMetrics *m)
 /* The table's columns: x0 the left edge, right[k] the right edge of column k. */
 typedef struct
 {
-  double x0, right[METRIC_COLS], swatch, row_h;
+  double x0, right[METRIC_COLS], swatch, row_h, width;
+  bool short_names;
 } MetricsLayout;
 
 static const char *const metric_heads[METRIC_COLS]
@@ -298,13 +347,13 @@ static const char *const metric_heads[METRIC_COLS]
         FIG_N_ ("ECE") };
 
 static double
-cell_width (FigCanvas *c, const FigSheetMetrics *m, int k, double swatch)
+cell_width (FigCanvas *c, const FigSheetMetrics *m, int k, double swatch, bool short_name)
 {
   double w;
   char buf[48];
   if (k == 0)
     {
-      fig_text_size (c, FIG_FONT_LABEL, metrics_name (m), &w, NULL);
+      fig_text_size (c, FIG_FONT_LABEL, metrics_name (m, short_name), &w, NULL);
       return w + swatch + fig_pt (c, c->style->pad);
     }
   format_cell (m, k - 1, buf, sizeof buf);
@@ -315,19 +364,21 @@ cell_width (FigCanvas *c, const FigSheetMetrics *m, int k, double swatch)
 /* Columns as wide as their widest cell, centred in r; the gap after the left-aligned names is
  * wider than between the right-aligned numbers. */
 static MetricsLayout
-metrics_layout (FigCanvas *c, FigRect r, const FigSheetMetrics *rows, int n)
+metrics_layout (FigCanvas *c, FigRect r, const FigSheetMetrics *rows, int n, bool short_names)
 {
   static const double gaps[METRIC_COLS] = { 0, 4, 2.5, 2.5, 2.5 };
   MetricsLayout t = { .swatch = fig_pt (c, c->style->label_size * 0.8),
-                      .row_h = 1.6 * fig_text_line_height (c, FIG_FONT_LABEL) };
+                      .row_h = 1.6 * fig_text_line_height (c, FIG_FONT_LABEL),
+                      .short_names = short_names };
   double pad = fig_pt (c, c->style->pad), col_w[METRIC_COLS], total = 0;
   for (int k = 0; k < METRIC_COLS; k++)
     {
       fig_text_size (c, FIG_FONT_TICK, FIG_ (metric_heads[k]), &col_w[k], NULL);
       for (int i = 0; i < n; i++)
-        col_w[k] = fmax (col_w[k], cell_width (c, &rows[i], k, t.swatch));
+        col_w[k] = fmax (col_w[k], cell_width (c, &rows[i], k, t.swatch, short_names));
       total += col_w[k] + gaps[k] * pad;
     }
+  t.width = total;
   t.x0 = r.x + fmax (0, (r.w - total) / 2);
   double x = t.x0;
   for (int k = 0; k < METRIC_COLS; k++)
@@ -353,7 +404,7 @@ metrics_row (FigCanvas *c, const MetricsLayout *t, const FigSheetMetrics *m, dou
       cairo_rectangle (c->cr, t->x0, cy - t->swatch / 2, t->swatch, t->swatch);
       cairo_fill (c->cr);
     }
-  fig_text_draw (c, FIG_FONT_LABEL, c->style->text, metrics_name (m),
+  fig_text_draw (c, FIG_FONT_LABEL, c->style->text, metrics_name (m, t->short_names),
                  t->x0 + t->swatch + fig_pt (c, c->style->pad), cy, 0, 0.5);
   for (int k = 1; k < METRIC_COLS; k++)
     {
@@ -365,11 +416,30 @@ metrics_row (FigCanvas *c, const MetricsLayout *t, const FigSheetMetrics *m, dou
 
 /* A booktabs table: rules above and below the header and at the end, numbers right-aligned,
  * each model keyed by a swatch of its colour. */
+static int
+metrics_rows (const FigSheetData *d)
+{
+  return d->n_metrics < FIG_SHEET_MAX_METRICS ? d->n_metrics : FIG_SHEET_MAX_METRICS;
+}
+
+/* What the table needs with the models' full names: its width, and its height with the caption
+ * above it. */
+static void
+metrics_size (FigCanvas *c, const FigSheetData *d, double *w, double *h)
+{
+  MetricsLayout t = metrics_layout (c, (FigRect){ 0 }, d->metrics, metrics_rows (d), false);
+  double pad = fig_pt (c, c->style->pad);
+  *w = t.width + 2 * pad;
+  *h = fig_text_line_height (c, FIG_FONT_HEAD) + (metrics_rows (d) + 1) * t.row_h + 3 * pad;
+}
+
 static void
 draw_metrics (FigCanvas *c, FigRect r, const FigSheetData *d)
 {
-  int n = d->n_metrics < FIG_SHEET_MAX_METRICS ? d->n_metrics : FIG_SHEET_MAX_METRICS;
-  MetricsLayout t = metrics_layout (c, r, d->metrics, n);
+  int n = metrics_rows (d);
+  MetricsLayout t = metrics_layout (c, r, d->metrics, n, false);
+  if (t.width > r.w)
+    t = metrics_layout (c, r, d->metrics, n, true);
   double y = r.y + fig_pt (c, c->style->pad);
   metrics_rule (c, &t, y);
   for (int k = 0; k < METRIC_COLS; k++)
@@ -397,7 +467,8 @@ draw_caption (FigCanvas *c, FigRect r, int index, const char *caption)
 
 static void append_field (GString *s, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
-/* One field of the sheet's subtitle, after a separator unless it is the first. */
+/* One field of the sheet's title line, after a separator unless it is the first; its own
+ * spaces do not break, so a title too long for the page wraps between fields. */
 static void
 append_field (GString *s, const char *format, ...)
 {
@@ -405,8 +476,13 @@ append_field (GString *s, const char *format, ...)
   if (s->len)
     g_string_append (s, "  ·  ");
   va_start (args, format);
-  g_string_append_vprintf (s, format, args);
+  g_autofree char *field = g_strdup_vprintf (format, args);
   va_end (args);
+  for (const char *p = field; *p; p++)
+    if (*p == ' ')
+      g_string_append (s, "\u00a0");
+    else
+      g_string_append_c (s, *p);
 }
 
 static void
@@ -474,9 +550,15 @@ fig_sheet_paint (
     }
   char title[512];
   title_line (data, title, sizeof title);
-  FigRect r = fig_figure_title (&c, fig_canvas_content (&c), title);
-  double pad = fig_pt (&c, style->pad);
+  FigRect r = fig_canvas_content (&c);
+  double pad = fig_pt (&c, style->pad), th;
+  fig_text_size_wrapped (&c, FIG_FONT_HEAD, title, r.w, NULL, &th);
+  fig_text_draw_wrapped (&c, FIG_FONT_HEAD, style->text, title, r.x, r.y, r.w, 0, 0);
+  r.y += th + 0.5 * pad, r.h -= th + 0.5 * pad;
   r.y += pad, r.h -= pad;
+  for (int i = 0; i < n; i++)
+    if (slots[i].kind == SLOT_METRICS)
+      metrics_size (&c, data, &slots[i].min_w, &slots[i].fixed_h);
   place (slots, n, columns (width, height), r, 3 * pad);
   for (int i = 0; i < n; i++)
     {
@@ -505,7 +587,7 @@ fig_sheet_csv (const FigSheetData *data, GString *out)
   for (int i = 0; data && data->metrics && i < data->n_metrics && i < FIG_SHEET_MAX_METRICS; i++)
     {
       const FigSheetMetrics *m = &data->metrics[i];
-      fig_csv_text (&csv, metrics_name (m));
+      fig_csv_text (&csv, metrics_name (m, false));
       fig_csv_number (&csv, m->accuracy);
       fig_csv_number (&csv, m->agreement);
       fig_csv_number (&csv, m->kl);

@@ -2,7 +2,55 @@
 #include <math.h>
 
 #include "fig_canvas.h"
+#include "fig_debug.h"
 #include "fig_i18n.h"
+
+static _Thread_local FigTextStats stats;
+
+void
+fig_text_stats_reset (void)
+{
+  stats = (FigTextStats){ 0 };
+}
+
+void
+fig_text_stats_get (FigTextStats *out)
+{
+  *out = stats;
+}
+
+static void
+note_misfit (unsigned *count, const char *text)
+{
+  (*count)++;
+  g_strlcpy (stats.last, text, sizeof stats.last);
+}
+
+/* Counts the label in the layout if it was ellipsized, or if its ink, with the layout's origin
+ * at (ox, oy) from the anchor (x, y) and turned by angle about it, crosses the clip. */
+static void
+check_fit (FigCanvas *c, const char *text, double x, double y, double ox, double oy, double angle)
+{
+  if (pango_layout_is_ellipsized (c->layout))
+    note_misfit (&stats.ellipsized, text);
+  PangoRectangle ink;
+  pango_layout_get_extents (c->layout, &ink, NULL);
+  if (ink.width == 0 || ink.height == 0)
+    return;
+  double ix = ox + (double)ink.x / PANGO_SCALE, iy = oy + (double)ink.y / PANGO_SCALE;
+  double iw = (double)ink.width / PANGO_SCALE, ih = (double)ink.height / PANGO_SCALE;
+  double cs = cos (angle), sn = sin (angle), x0 = INFINITY, y0 = INFINITY, x1 = -x0, y1 = -y0;
+  for (int k = 0; k < 4; k++)
+    {
+      double px = ix + (k & 1) * iw, py = iy + (k >> 1) * ih;
+      double qx = x + px * cs - py * sn, qy = y + px * sn + py * cs;
+      x0 = fmin (x0, qx), y0 = fmin (y0, qy), x1 = fmax (x1, qx), y1 = fmax (y1, qy);
+    }
+  double cx0, cy0, cx1, cy1, slack = fig_pt (c, 0.5);
+  cairo_clip_extents (c->cr, &cx0, &cy0, &cx1, &cy1);
+  if (x0 < cx0 - slack || y0 < cy0 - slack || x1 > cx1 + slack || y1 > cy1 + slack)
+    note_misfit (&stats.clipped, text);
+}
 
 static double
 font_size (const FigStyle *style, FigFont font)
@@ -139,6 +187,7 @@ fig_text_draw_opts (FigCanvas *c,
     return;
   double w, h;
   prepare (c, font, text, opts->max_width, &w, &h);
+  check_fit (c, text, x, y, -opts->ax * w, -opts->ay * h, opts->angle);
   cairo_t *cr = c->cr;
   fig_canvas_set_color (c, color);
   if (opts->angle == 0)
@@ -228,9 +277,32 @@ fig_text_draw_wrapped (FigCanvas *c,
   prepare_wrapped (c, font, text, width, align, &box);
   double bx = (double)box.x / PANGO_SCALE, bw = (double)box.width / PANGO_SCALE;
   double bh = (double)box.height / PANGO_SCALE;
+  check_fit (c, text, x, y, -ax * bw - bx, -ay * bh, 0);
   fig_canvas_set_color (c, color);
   cairo_move_to (c->cr, x - ax * bw - bx, y - ay * bh);
   pango_cairo_show_layout (c->cr, c->layout);
+  unwrap (c);
+}
+
+void
+fig_text_draw_wrapped_turned (
+    FigCanvas *c, FigFont font, FigRGBA color, const char *text, double x, double y, double width)
+{
+  if (!text || !*text)
+    return;
+  PangoRectangle box;
+  prepare_wrapped (c, font, text, width, PANGO_ALIGN_CENTER, &box);
+  double ox = -0.5 * box.width / PANGO_SCALE - (double)box.x / PANGO_SCALE;
+  check_fit (c, text, x, y, ox, 0, -G_PI / 2);
+  fig_canvas_set_color (c, color);
+  cairo_save (c->cr);
+  cairo_translate (c->cr, x, y);
+  cairo_rotate (c->cr, -G_PI / 2);
+  cairo_move_to (c->cr, ox, 0);
+  pango_cairo_update_layout (c->cr, c->layout);
+  pango_cairo_show_layout (c->cr, c->layout);
+  cairo_restore (c->cr);
+  pango_cairo_update_layout (c->cr, c->layout);
   unwrap (c);
 }
 

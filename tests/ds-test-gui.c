@@ -145,3 +145,48 @@ close_window (DsWindow *window)
    * no analysis still computing, no sweep. */
   g_assert_null (exp);
 }
+
+/* ---- accessibility -------------------------------------------------------------------------- */
+
+static void
+collect_widgets (GtkWidget *widget, GPtrArray *widgets)
+{
+  g_ptr_array_add (widgets, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, widgets);
+}
+
+/* GTK 4.8 names a widget by its label property followed by the labels of its labelled-by
+ * widgets, so a widget with both is read out twice ("Run Sweep Run Sweep"): a button is
+ * labelled by its child, and a row's activatable widget by the row's title. */
+void
+assert_names_not_doubled (GtkWidget *root)
+{
+  g_autoptr (GPtrArray) widgets = g_ptr_array_new ();
+
+  collect_widgets (root, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkAccessible *w = g_ptr_array_index (widgets, i);
+
+      if (!gtk_test_accessible_has_property (w, GTK_ACCESSIBLE_PROPERTY_LABEL)
+          || !gtk_test_accessible_has_relation (w, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        continue;
+      for (guint j = 0; j < widgets->len; j++)
+        {
+          GtkAccessible *by = g_ptr_array_index (widgets, j);
+          g_autofree char *differs = NULL;
+
+          if (by == w || !gtk_test_accessible_has_property (by, GTK_ACCESSIBLE_PROPERTY_LABEL))
+            continue;
+          differs = gtk_test_accessible_check_relation (w, GTK_ACCESSIBLE_RELATION_LABELLED_BY, by,
+                                                        NULL);
+          if (differs == NULL)
+            g_error ("%s “%s” has an accessible label and is labelled by %s “%s” too",
+                     G_OBJECT_TYPE_NAME (w), gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)),
+                     G_OBJECT_TYPE_NAME (by),
+                     GTK_IS_LABEL (by) ? gtk_label_get_text (GTK_LABEL (by)) : "");
+        }
+    }
+}

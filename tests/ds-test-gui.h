@@ -26,6 +26,8 @@ gboolean match_type (GtkWidget *widget, gconstpointer type);
 gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
 GtkWidget *find_row (GtkWidget *root, const char *title);
 
+void assert_names_not_doubled (GtkWidget *root);
+
 gboolean data_loaded (gpointer experiment);
 DsWindow *new_window (DsApplication *app, int width, int height);
 void close_window (DsWindow *window);

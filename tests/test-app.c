@@ -683,6 +683,27 @@ test_preferences_and_dialogs (void)
   close_window (window);
 }
 
+/* Screen readers read every name once: the window with its popovers, and the preferences. */
+static void
+test_accessible_names (void)
+{
+  DsWindow *window = new_window (app, 0, 0);
+  GList *windows;
+
+  ready_experiment (window);
+  assert_names_not_doubled (GTK_WIDGET (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (
+      wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5));
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      assert_names_not_doubled (l->data);
+  g_list_free (windows);
+  destroy_toplevels_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+  close_window (window);
+}
+
 static gboolean
 no_windows (gpointer data)
 {
@@ -819,6 +840,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/session/refuse-damaged", test_refuse_damaged);
   g_test_add_func ("/app/window/close-asks", test_close_asks);
   g_test_add_func ("/app/preferences-and-dialogs", test_preferences_and_dialogs);
+  g_test_add_func ("/app/window/accessible-names", test_accessible_names);
 
   status = g_test_run ();
 

@@ -13,6 +13,7 @@
 #include "ds-application.h"
 #include "ds-config-check.h"
 #include "ds-experiment.h"
+#include "ds-figure-view.h"
 #include "ds-page.h"
 #include "ds-presets.h"
 #include "ds-test-gui.h"
@@ -704,6 +705,143 @@ test_accessible_names (void)
   close_window (window);
 }
 
+typedef struct
+{
+  guint keyval;
+  GdkModifierType mods;
+} Accel;
+
+static Accel
+parse_accel (const char *accelerator)
+{
+  Accel a = { 0, 0 };
+
+  g_assert_true (gtk_accelerator_parse (accelerator, &a.keyval, &a.mods));
+  a.keyval = gdk_keyval_to_lower (a.keyval);
+  return a;
+}
+
+static gboolean
+has_accel (GArray *accels, Accel a)
+{
+  for (guint i = 0; i < accels->len; i++)
+    if (g_array_index (accels, Accel, i).keyval == a.keyval
+        && g_array_index (accels, Accel, i).mods == a.mods)
+      return TRUE;
+  return FALSE;
+}
+
+/* The key bindings a widget's class gives its own actions (win.*, figure.*), not GTK's. */
+static void
+add_class_shortcuts (GtkWidget *widget, GArray *accels)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          const char *name;
+          Accel a;
+
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
+            continue;
+          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+          if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "figure."))
+            continue;
+          a.keyval
+              = gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)));
+          a.mods = gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger));
+          g_array_append_val (accels, a);
+        }
+    }
+}
+
+/* The keyboard shortcuts window lists every shortcut the application binds, and only those;
+ * Alt+1, Alt+2, ... under the titles of the pages they show. */
+static void
+test_shortcuts_listed (void)
+{
+  static const char *pages[] = { "experiment",  "training", "samples",     "soft-labels",
+                                 "temperature", "saliency", "activations", "metrics" };
+  DsWindow *window = new_window (app, 0, 0);
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource ("/io/github/distillscope/Distillscope/gtk/help-overlay.ui");
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (Accel));
+  g_autoptr (GArray) bound = g_array_new (FALSE, FALSE, sizeof (Accel));
+  g_auto (GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  GSList *objects = gtk_builder_get_objects (builder);
+  int n_pages = 0;
+
+  ready_experiment (window);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_autofree char *title = NULL;
+      g_auto (GStrv) each = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+      each = g_strsplit (accelerator, " ", -1);
+      for (int i = 0; each[i] != NULL; i++)
+        {
+          Accel a = parse_accel (each[i]);
+
+          g_array_append_val (listed, a);
+          if (a.mods == GDK_ALT_MASK && a.keyval >= GDK_KEY_1 && a.keyval <= GDK_KEY_9)
+            {
+              guint page = a.keyval - GDK_KEY_1;
+
+              g_assert_cmpuint (page, <, G_N_ELEMENTS (pages));
+              g_assert_cmpstr (
+                  title, ==,
+                  ds_page_get_title (DS_PAGE (ds_window_get_page (window, pages[page]))));
+              n_pages++;
+            }
+        }
+    }
+  g_slist_free (objects);
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  g_assert_cmpint (n_pages, ==, G_N_ELEMENTS (pages));
+
+  for (int i = 0; actions[i] != NULL; i++)
+    {
+      g_auto (GStrv) accels
+          = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (int j = 0; accels[j] != NULL; j++)
+        {
+          Accel a = parse_accel (accels[j]);
+          g_array_append_val (bound, a);
+        }
+    }
+  add_class_shortcuts (GTK_WIDGET (window), bound);
+  add_class_shortcuts (
+      find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (DS_TYPE_FIGURE_VIEW)), bound);
+
+  for (guint i = 0; i < bound->len; i++)
+    if (!has_accel (listed, g_array_index (bound, Accel, i)))
+      g_error ("%s is bound but not listed",
+               gtk_accelerator_name (g_array_index (bound, Accel, i).keyval,
+                                     g_array_index (bound, Accel, i).mods));
+  /* F10 opens the primary menu: GTK's, for the menu button marked primary. */
+  g_array_append_val (bound, ((Accel){ GDK_KEY_F10, 0 }));
+  for (guint i = 0; i < listed->len; i++)
+    if (!has_accel (bound, g_array_index (listed, Accel, i)))
+      g_error ("%s is listed but not bound",
+               gtk_accelerator_name (g_array_index (listed, Accel, i).keyval,
+                                     g_array_index (listed, Accel, i).mods));
+  close_window (window);
+}
+
 static gboolean
 no_windows (gpointer data)
 {
@@ -841,6 +979,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/close-asks", test_close_asks);
   g_test_add_func ("/app/preferences-and-dialogs", test_preferences_and_dialogs);
   g_test_add_func ("/app/window/accessible-names", test_accessible_names);
+  g_test_add_func ("/app/window/shortcuts-listed", test_shortcuts_listed);
 
   status = g_test_run ();
 

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* Alt+1 ... Alt+8 show them; ui/help-overlay.ui lists each. */
+#define DS_WINDOW_N_PAGES 8
+
 struct _DsWindow
 {
   AdwApplicationWindow parent_instance;

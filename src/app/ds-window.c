@@ -425,6 +425,8 @@ restore_size (DsWindow *self)
 static void
 ds_window_init (DsWindow *self)
 {
+  g_autoptr (GtkSelectionModel) pages = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -442,6 +444,8 @@ ds_window_init (DsWindow *self)
   add_page (self, ds_saliency_page_new (self->experiment), "saliency");
   add_page (self, ds_activations_page_new (self->experiment), "activations");
   add_page (self, ds_metrics_page_new (self->experiment), "metrics");
+  pages = adw_view_stack_get_pages (self->stack);
+  g_assert (g_list_model_get_n_items (G_LIST_MODEL (pages)) == DS_WINDOW_N_PAGES);
 
   g_signal_connect_object (self->stack, "notify::visible-child",
                            G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);

@@ -575,6 +575,45 @@ message_dialog_shown (gpointer data)
   return found;
 }
 
+static gboolean
+menu_has_target (GMenuModel *menu, const char *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr (GVariant) value = g_menu_model_get_item_attribute_value (
+          menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if ((value != NULL && g_str_equal (g_variant_get_string (value, NULL), target))
+          || (section != NULL && menu_has_target (section, target)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  DsWindow *window;
+  const char *uri;
+} RecentWait;
+
+/* Whether the Open button's menu offers the session at uri. */
+static gboolean
+recent_menu_has (gpointer data)
+{
+  RecentWait *w = data;
+  GtkWidget *open
+      = find_widget (GTK_WIDGET (w->window), match_type, GSIZE_TO_POINTER (ADW_TYPE_SPLIT_BUTTON));
+
+  return menu_has_target (adw_split_button_get_menu_model (ADW_SPLIT_BUTTON (open)), w->uri);
+}
+
+static gboolean
+recent_has_item (gpointer uri)
+{
+  return gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri);
+}
+
 static void
 test_refuse_damaged (void)
 {
@@ -584,6 +623,10 @@ test_refuse_damaged (void)
   g_autofree char *junk = g_build_filename (tmp_dir, "junk.dss", NULL);
   g_autofree char *flipped = g_build_filename (tmp_dir, "flipped.dss", NULL);
   g_autoptr (GFile) good_file = g_file_new_for_path (good);
+  g_autofree char *good_uri = g_file_get_uri (good_file);
+  g_autofree char *good2 = g_build_filename (tmp_dir, "good2.dss", NULL);
+  g_autoptr (GFile) good2_file = g_file_new_for_path (good2);
+  g_autofree char *good2_uri = g_file_get_uri (good2_file);
   g_autofree char *contents = NULL;
   gsize len;
   guint64 serial;
@@ -593,6 +636,7 @@ test_refuse_damaged (void)
   wait_state (exp, DS_RUN_STATE_FINISHED, 60);
   ds_window_save_to_file (window, good_file);
   g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (wait_for (recent_menu_has, &(RecentWait){ window, good_uri }, 10));
   serial = ds_experiment_get_snapshot_serial (exp);
 
   g_assert_true (g_file_set_contents (junk, "this is not a session", -1, NULL));
@@ -603,15 +647,33 @@ test_refuse_damaged (void)
   for (int i = 0; i < 2; i++)
     {
       g_autoptr (GFile) bad = g_file_new_for_path (i == 0 ? junk : flipped);
+      g_autofree char *bad_uri = g_file_get_uri (bad);
 
+      /* What the file chooser does with the file it returns, before the window reads it. */
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), bad_uri);
+      g_assert_true (wait_for (recent_has_item, bad_uri, 10));
       ds_window_open_file (window, bad);
       g_assert_true (wait_for (window_idle, window, 30));
       g_assert_true (wait_for (message_dialog_shown, i == 0 ? "junk.dss" : "flipped.dss", 10));
       close_dialogs ();
+      /* A file that did not open is no recent session. */
+      g_assert_false (recent_has_item (bad_uri));
       /* The current session is untouched. */
       g_assert_cmpuint (ds_experiment_get_snapshot_serial (exp), ==, serial);
       g_assert_true (g_file_equal (ds_experiment_get_file (exp), good_file));
       g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_FINISHED);
+    }
+  /* Once the menu shows a later save, it shows neither damaged file. */
+  ds_window_save_to_file (window, good2_file);
+  g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (wait_for (recent_menu_has, &(RecentWait){ window, good2_uri }, 10));
+  g_assert_true (recent_menu_has (&(RecentWait){ window, good_uri }));
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GFile) bad = g_file_new_for_path (i == 0 ? junk : flipped);
+      g_autofree char *bad_uri = g_file_get_uri (bad);
+
+      g_assert_false (recent_menu_has (&(RecentWait){ window, bad_uri }));
     }
   close_window (window);
 }

@@ -27,6 +27,8 @@ gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
 GtkWidget *find_row (GtkWidget *root, const char *title);
 
 void assert_names_not_doubled (GtkWidget *root);
+void assert_unique_mnemonics (GtkWidget *root, const char *where);
+gboolean use_language (const char *language);
 
 gboolean data_loaded (gpointer experiment);
 DsWindow *new_window (DsApplication *app, int width, int height);

@@ -574,6 +574,60 @@ test_close_mid_sweep (void)
   close_window (window);
 }
 
+static gboolean
+page_mapped (gpointer page)
+{
+  return gtk_widget_get_mapped (page);
+}
+
+/* Every page as the window shows it: no two of its mnemonics (the header bar's and the page's)
+ * share a key, nor two in one of its popovers. */
+static void
+check_mnemonics (DsWindow *window, const char *language, gboolean trained)
+{
+  static const char *pages[] = { "experiment",  "training", "samples",     "soft-labels",
+                                 "temperature", "saliency", "activations", "metrics" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s, %s page, %s", language, pages[i],
+                                                trained ? "trained" : "nothing trained");
+
+      ds_window_show_page (window, pages[i]);
+      g_assert_true (wait_for (page_mapped, ds_window_get_page (window, pages[i]), 10));
+      /* The pages that show the test outputs (from the third on), once they have them. */
+      if (trained && i >= 2)
+        show_page (window, pages[i]);
+      drain ();
+      assert_unique_mnemonics (GTK_WIDGET (window), where);
+    }
+}
+
+/* In English and in Chinese, before and after a run. */
+static void
+test_mnemonics (void)
+{
+  static const char *languages[] = { "en", "zh_CN" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      DsWindow *window;
+
+      if (!use_language (languages[l]))
+        {
+          g_test_skip ("the zh_CN catalogue was not built");
+          break;
+        }
+      window = new_window (app, 1280, 800);
+      g_assert_true (wait_for (data_loaded, ds_window_get_experiment (window), 60));
+      check_mnemonics (window, languages[l], FALSE);
+      train_tiny (window, "synthetic-digits", 0);
+      check_mnemonics (window, languages[l], TRUE);
+      close_window (window);
+    }
+  use_language ("en");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -596,6 +650,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
   g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
+  g_test_add_func ("/app/pages/mnemonics", test_mnemonics);
 
   status = g_test_run ();
 

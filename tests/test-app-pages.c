@@ -158,6 +158,72 @@ item_index (GtkSelectionModel *model, guint position)
   return ds_sample_item_get_index (item);
 }
 
+static gboolean
+match_detail_title (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title-4");
+}
+
+/* The title of the Samples page's detail pane: "Sample 12", or "No Sample". */
+static const char *
+detail_title (GtkWidget *page)
+{
+  GtkWidget *label = find_widget (page, match_detail_title, NULL);
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* A filter that leaves the selected sample out shows its own first sample; an empty one none,
+ * and says why. */
+static void
+check_samples_detail (DsSamplesPage *samples, DsExperiment *exp, GtkSelectionModel *model)
+{
+  const DsTestResult *r = ds_test_outputs_get_result (ds_test_outputs_get (exp));
+  g_autofree gboolean *uncertain = g_new0 (gboolean, r->n);
+  g_autofree char *title = NULL;
+  int outside = -1;
+
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    uncertain[item_index (model, i)] = TRUE;
+  for (int i = 0; i < r->n && outside < 0; i++)
+    if (!uncertain[i])
+      outside = i;
+  g_assert_cmpint (outside, >=, 0);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+  ds_experiment_set_selected_sample (exp, outside);
+  title = g_strdup_printf ("Sample %d", outside);
+  g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, title);
+
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  g_assert_cmpint (ds_experiment_get_selected_sample (exp), ==, item_index (model, 0));
+  g_clear_pointer (&title, g_free);
+  title = g_strdup_printf ("Sample %d", item_index (model, 0));
+  g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, title);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 0);
+
+  /* A sample the filter shows stays selected. */
+  ds_experiment_set_selected_sample (exp, item_index (model, 5));
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 5);
+
+  for (DsSampleFilter f = 0; f < DS_N_SAMPLE_FILTERS; f++)
+    if (ds_samples_page_get_count (samples, f) == 0)
+      {
+        int selected = ds_experiment_get_selected_sample (exp);
+
+        ds_samples_page_set_filter (samples, f);
+        g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, "No Sample");
+        g_assert_nonnull (find_widget (GTK_WIDGET (samples), match_label_prefix, "No test sample"));
+        /* The other pages keep the sample. */
+        g_assert_cmpint (ds_experiment_get_selected_sample (exp), ==, selected);
+      }
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+}
+
 static void
 check_samples (DsWindow *window, DsExperiment *exp)
 {
@@ -192,6 +258,9 @@ check_samples (DsWindow *window, DsExperiment *exp)
   for (guint i = 1; i < n; i++)
     g_assert_cmpfloat (r->teacher_entropy[item_index (model, i - 1)], >=,
                        r->teacher_entropy[item_index (model, i)]);
+
+  check_samples_detail (samples, exp, model);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
 
   /* Selecting a thumbnail selects the sample for every page. */
   g_assert_true (gtk_selection_model_select_item (model, 3, TRUE));
@@ -551,6 +620,23 @@ test_transfer_set_captions (void)
   close_window (window);
 }
 
+/* On blobs the distilled student fixes none of the baseline's errors: a filter that shows
+ * nothing, beside the others. */
+static void
+test_samples_filters (void)
+{
+  DsWindow *window = new_window (app, 1280, 800);
+  DsExperiment *exp = train_tiny (window, "blobs", 0);
+  GtkWidget *page = show_page (window, "samples");
+  GtkSelectionModel *model
+      = gtk_grid_view_get_model (GTK_GRID_VIEW (find_type (page, GTK_TYPE_GRID_VIEW)));
+
+  g_assert_cmpint (
+      ds_samples_page_get_count (DS_SAMPLES_PAGE (page), DS_SAMPLE_FILTER_DISTILLED_RIGHT), ==, 0);
+  check_samples_detail (DS_SAMPLES_PAGE (page), exp, model);
+  close_window (window);
+}
+
 /* Closing the window while a sweep trains stops it cleanly. */
 static void
 test_close_mid_sweep (void)
@@ -649,6 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/images", test_pages_on_images);
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
+  g_test_add_func ("/app/pages/samples-filters", test_samples_filters);
   g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
   g_test_add_func ("/app/pages/mnemonics", test_mnemonics);
 

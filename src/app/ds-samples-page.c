@@ -193,6 +193,21 @@ show_filter (DsSamplesPage *self)
   sync_selection (self);
 }
 
+/* A filter the user picks shows its first sample unless the selected one is among its own. */
+static void
+pick_filter (DsSamplesPage *self, DsSampleFilter filter)
+{
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  GArray *indices = self->filtered[filter];
+
+  self->filter = filter;
+  show_filter (self);
+  if (indices->len > 0
+      && ds_sample_list_find (self->list, ds_experiment_get_selected_sample (experiment))
+             == G_MAXUINT)
+    ds_experiment_set_selected_sample (experiment, g_array_index (indices, int, 0));
+}
+
 void
 ds_samples_page_set_filter (DsSamplesPage *self, DsSampleFilter filter)
 {
@@ -205,8 +220,7 @@ ds_samples_page_set_filter (DsSamplesPage *self, DsSampleFilter filter)
       gtk_toggle_button_set_active (self->filter_buttons[filter], TRUE);
       return;
     }
-  self->filter = filter;
-  show_filter (self);
+  pick_filter (self, filter);
 }
 
 int
@@ -227,10 +241,7 @@ filter_toggled_cb (GtkToggleButton *button, DsSamplesPage *self)
     return;
   for (int f = 0; f < DS_N_SAMPLE_FILTERS; f++)
     if (self->filter_buttons[f] == button)
-      {
-        self->filter = f;
-        show_filter (self);
-      }
+      pick_filter (self, f);
 }
 
 static void
@@ -385,6 +396,21 @@ build_detail_grid (DsSamplesPage *self)
       }
 }
 
+/* Everything of the detail but its title and caption, which stay for the hint of an empty
+ * filter. */
+static void
+show_sample_widgets (DsSamplesPage *self, gboolean show)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_grid), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->soft_labels_button), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->temperature_button), show);
+  if (!show)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->detail_picture), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->detail_features), FALSE);
+    }
+}
+
 static void
 update_detail (DsSamplesPage *self)
 {
@@ -393,12 +419,23 @@ update_detail (DsSamplesPage *self)
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *title = NULL;
   g_autofree char *caption = NULL;
+  gboolean none = r != NULL && self->filtered[self->filter]->len == 0;
   const KdDataset *test;
   int y;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->detail_box), r != NULL && index >= 0 && index < r->n);
-  if (r == NULL || index < 0 || index >= r->n)
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_box),
+                          none || (r != NULL && index >= 0 && index < r->n));
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->detail_box)))
     return;
+  show_sample_widgets (self, !none);
+  if (none)
+    {
+      /* The selected sample stays for the other pages, but it is none of these. */
+      gtk_label_set_text (self->detail_title, _ ("No Sample"));
+      gtk_label_set_text (self->detail_caption,
+                          _ ("No test sample passes this filter. Pick another to see one here."));
+      return;
+    }
   test = r->data->test;
   y = test->labels[index];
   ensure_scatter (self, r->data);

@@ -15,6 +15,7 @@
 #include "ds-figure-view.h"
 #include "ds-page.h"
 #include "ds-sample-list.h"
+#include "ds-sample-row.h"
 #include "ds-samples-page.h"
 #include "ds-soft-labels-page.h"
 #include "ds-temperature-page.h"
@@ -23,6 +24,7 @@
 #include "ds-window.h"
 #include "fig_softlabels.h"
 #include "fig_temperature.h"
+#include "kd_loader.h"
 #include "kd_softlabels.h"
 
 static DsApplication *app;
@@ -637,6 +639,62 @@ test_samples_filters (void)
   close_window (window);
 }
 
+typedef struct
+{
+  GPtrArray *labels;
+  const KdDataset *test;
+} CaptionSearch;
+
+/* The mapped labels of the Samples grid that show a class name. */
+static void
+collect_class_labels (GtkWidget *widget, CaptionSearch *search)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    for (int k = 0; k < search->test->n_classes; k++)
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), ds_class_name (search->test, k)) == 0)
+        g_ptr_array_add (search->labels, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_class_labels (c, search);
+}
+
+/* Fashion-MNIST's longest class names ("T-shirt/top", "Ankle boot") fit under the thumbnails,
+ * and a thumbnail's tooltip tells its sample and class. */
+static void
+test_thumbnail_captions (void)
+{
+  DsWindow *window;
+  DsExperiment *exp;
+  GtkWidget *page;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  CaptionSearch search = { labels, NULL };
+  gboolean long_name = FALSE;
+
+  if (!kd_loader_fashion_mnist_available ())
+    {
+      g_test_skip ("Fashion-MNIST is not installed");
+      return;
+    }
+  window = new_window (app, 1280, 800);
+  exp = train_tiny (window, "fashion-mnist", 0);
+  page = show_page (window, "samples");
+  search.test = ds_test_outputs_get_result (ds_test_outputs_get (exp))->data->test;
+  collect_class_labels (find_type (page, GTK_TYPE_GRID_VIEW), &search);
+  g_assert_cmpuint (labels->len, >=, 20);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      const char *tooltip = gtk_widget_get_tooltip_text (gtk_widget_get_parent (label));
+
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+      g_assert_nonnull (tooltip);
+      g_assert_true (g_str_has_prefix (tooltip, "Sample "));
+      g_assert_nonnull (strstr (tooltip, gtk_label_get_text (GTK_LABEL (label))));
+      long_name |= g_str_equal (gtk_label_get_text (GTK_LABEL (label)), "T-shirt/top");
+    }
+  g_assert_true (long_name);
+  close_window (window);
+}
+
 /* Closing the window while a sweep trains stops it cleanly. */
 static void
 test_close_mid_sweep (void)
@@ -736,6 +794,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
   g_test_add_func ("/app/pages/samples-filters", test_samples_filters);
+  g_test_add_func ("/app/pages/thumbnail-captions", test_thumbnail_captions);
   g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
   g_test_add_func ("/app/pages/mnemonics", test_mnemonics);
 

@@ -334,6 +334,30 @@ check_similarity_values (GtkWidget *heat_view, const DsTestResult *r, float T)
   g_assert_cmpint (shown, >=, r->K * (r->K - 1));
 }
 
+/* The page's temperature, and what the slider tells assistive technology: T itself, with its
+ * text, between 0.5 and 50. */
+static void
+check_temperature_slider (GtkWidget *page, GtkRange *scale, double T, const char *text)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (scale);
+  g_autofree char *now = NULL;
+  g_autofree char *value_text = NULL;
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+
+  g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
+                                  T, 1e-9);
+  now = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, T);
+  g_assert_null (now);
+  value_text
+      = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text);
+  g_assert_null (value_text);
+  min = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.5);
+  g_assert_null (min);
+  max = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 50.0);
+  g_assert_null (max);
+}
+
 static void
 check_soft_labels (DsWindow *window, DsExperiment *exp)
 {
@@ -358,9 +382,11 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
     }
   g_assert_cmpint (n_views, ==, 4);
 
-  /* The slider is logarithmic: its value is log2 T. */
-  gtk_range_set_value (scale, 0.0);
+  /* A value set on the slider, as a screen reader does, is T; the slider's own moves are on a
+   * log axis. */
+  gtk_range_set_value (scale, 1.0);
   spin (0.1);
+  check_temperature_slider (page, scale, 1.0, "T = 1");
   g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
                                   1.0, 1e-9);
   data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
@@ -373,7 +399,8 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
   g_assert_true (
       wait_for (similarity_title_is, &(TitleWait){ page, "Class Similarity at T = 1.00" }, 30));
   check_similarity_values (views[1], ds_test_outputs_get_result (ds_test_outputs_get (exp)), 1.0f);
-  gtk_range_set_value (scale, 3.0);
+  gtk_range_set_value (scale, 8.0);
+  check_temperature_slider (page, scale, 8.0, "T = 8");
   /* The bars move at once; the matrices of T = 1 never claim the new temperature. */
   data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
   g_assert_cmpfloat (data->temperature, ==, 8.0);
@@ -390,6 +417,20 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
   entropy_t8 = data->entropy[KD_TEACHER];
   /* Softer at a higher temperature. */
   g_assert_cmpfloat (entropy_t8, >, entropy_t1);
+
+  /* The whole range is in reach of a screen reader (log2 T once made 20 mean 50); a key press
+   * multiplies T by 2^(1/20), a page by 2^(1/2), up to 50. */
+  gtk_range_set_value (scale, 20.0);
+  check_temperature_slider (page, scale, 20.0, "T = 20");
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_STEP_RIGHT);
+  check_temperature_slider (page, scale, 20.71, "T = 20.71");
+  for (int i = 0; i < 6; i++)
+    g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_PAGE_RIGHT);
+  check_temperature_slider (page, scale, 50.0, "T = 50");
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_PAGE_LEFT);
+  check_temperature_slider (page, scale, 35.36, "T = 35.36");
+  gtk_range_set_value (scale, 8.0);
+  check_temperature_slider (page, scale, 8.0, "T = 8");
 
   /* Hover: a class of the bars, a cell of a similarity matrix. */
   {

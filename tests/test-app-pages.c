@@ -358,6 +358,68 @@ check_temperature_slider (GtkWidget *page, GtkRange *scale, double T, const char
   g_assert_null (max);
 }
 
+typedef struct
+{
+  GtkWidget *widget;
+  GtkWidget *scrolled;
+} SightWait;
+
+static gboolean
+in_sight (gpointer data)
+{
+  SightWait *w = data;
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (w->widget, w->scrolled, &b));
+  return b.origin.y >= 0 && b.origin.y + b.size.height <= gtk_widget_get_height (w->scrolled);
+}
+
+static gboolean
+out_of_sight (gpointer data)
+{
+  return !in_sight (data);
+}
+
+static gboolean
+popover_shown (gpointer button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+static gboolean
+popover_hidden (gpointer button)
+{
+  return !popover_shown (button);
+}
+
+/* Export on a figure scrolled out of sight, as the keyboard or a screen reader reach it: the
+ * figure scrolls into sight and the options pop up by its button (GDK's criticals of a popover
+ * off the window are fatal here). */
+static void
+check_export_out_of_sight (GtkWidget *view)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *button = find_type (view, GTK_TYPE_MENU_BUTTON);
+  SightWait sight = { button, scrolled };
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            0.0);
+  g_assert_true (wait_for (out_of_sight, &sight, 10));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (wait_for (popover_shown, button, 10));
+  g_assert_true (in_sight (&sight));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  g_assert_true (wait_for (popover_hidden, button, 10));
+  /* And again, now in sight. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (popover_shown (button));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  /* No focus left behind: a page exports the figure the focus was in last. */
+  gtk_root_set_focus (gtk_widget_get_root (view), NULL);
+}
+
 static void
 check_soft_labels (DsWindow *window, DsExperiment *exp)
 {
@@ -479,6 +541,9 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
     g_assert_cmpuint (png_u32 (png + 16), ==, 800);
     g_assert_cmpuint (png_u32 (png + 20), ==, 500);
   }
+
+  /* The baseline's matrix is below the others, out of sight from the top of the page. */
+  check_export_out_of_sight (views[3]);
 }
 
 static gboolean

@@ -4,6 +4,7 @@
 #include "ds-test-gui.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "ds-experiment.h"
 
@@ -194,4 +195,126 @@ close_window (DsWindow *window)
   /* Nothing may keep the experiment (and its worker) alive after the window is gone: no page,
    * no analysis still computing, no sweep. */
   g_assert_null (exp);
+}
+
+/* ---- accessibility -------------------------------------------------------------------------- */
+
+static void
+collect_widgets (GtkWidget *widget, GPtrArray *widgets)
+{
+  g_ptr_array_add (widgets, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, widgets);
+}
+
+/* GTK 4.8 names a widget by its label property followed by the labels of its labelled-by
+ * widgets, so a widget with both is read out twice ("Run Sweep Run Sweep"): a button is
+ * labelled by its child, and a row's activatable widget by the row's title. */
+void
+assert_names_not_doubled (GtkWidget *root)
+{
+  g_autoptr (GPtrArray) widgets = g_ptr_array_new ();
+
+  collect_widgets (root, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkAccessible *w = g_ptr_array_index (widgets, i);
+
+      if (!gtk_test_accessible_has_property (w, GTK_ACCESSIBLE_PROPERTY_LABEL)
+          || !gtk_test_accessible_has_relation (w, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        continue;
+      for (guint j = 0; j < widgets->len; j++)
+        {
+          GtkAccessible *by = g_ptr_array_index (widgets, j);
+          g_autofree char *differs = NULL;
+
+          if (by == w || !gtk_test_accessible_has_property (by, GTK_ACCESSIBLE_PROPERTY_LABEL))
+            continue;
+          differs = gtk_test_accessible_check_relation (w, GTK_ACCESSIBLE_RELATION_LABELLED_BY, by,
+                                                        NULL);
+          if (differs == NULL)
+            g_error ("%s “%s” has an accessible label and is labelled by %s “%s” too",
+                     G_OBJECT_TYPE_NAME (w), gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)),
+                     G_OBJECT_TYPE_NAME (by),
+                     GTK_IS_LABEL (by) ? gtk_label_get_text (GTK_LABEL (by)) : "");
+        }
+    }
+}
+
+/* The labels with a mnemonic that scope shows together: its visible descendants, except those
+ * in a popover of their own (a separate mnemonic scope). The pages a stack does not show have
+ * their child-visible flag unset. */
+static void
+collect_mnemonics (GtkWidget *widget, GtkWidget *scope, GPtrArray *labels)
+{
+  if (widget != scope
+      && (GTK_IS_NATIVE (widget) || !gtk_widget_get_visible (widget)
+          || !gtk_widget_get_child_visible (widget)))
+    return;
+  if (GTK_IS_LABEL (widget)
+      && gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, scope, labels);
+}
+
+static void
+assert_unique_in_scope (GtkWidget *scope, const char *where)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  collect_mnemonics (scope, scope, labels);
+  for (guint i = 0; i < labels->len; i++)
+    for (guint j = i + 1; j < labels->len; j++)
+      {
+        GtkLabel *a = g_ptr_array_index (labels, i), *b = g_ptr_array_index (labels, j);
+        guint ka = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (a));
+
+        /* An entry row's title shows in one of two labels, both for the same entry. */
+        if (gtk_label_get_mnemonic_widget (a) != NULL
+            && gtk_label_get_mnemonic_widget (a) == gtk_label_get_mnemonic_widget (b))
+          continue;
+        if (ka == gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (b)))
+          g_error ("%s: “%s” and “%s” share the mnemonic %s", where, gtk_label_get_label (a),
+                   gtk_label_get_label (b), gdk_keyval_name (ka));
+      }
+}
+
+static void
+check_popovers (GtkWidget *widget, const char *where)
+{
+  if (GTK_IS_POPOVER (widget))
+    assert_unique_in_scope (widget, where);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_popovers (child, where);
+}
+
+/* No two mnemonics that root shows at once share a key, nor two in any of its popovers (menus,
+ * a figure's export options), each of which is a scope of its own. */
+void
+assert_unique_mnemonics (GtkWidget *root, const char *where)
+{
+  assert_unique_in_scope (root, where);
+  check_popovers (root, where);
+}
+
+/* Translations from the build's catalogues (TEST_LOCALEDIR) in language, "en" for none. C.UTF-8
+ * needs no generated locale: glibc honours LANGUAGE in every locale but "C". FALSE when the
+ * catalogue was not built. */
+gboolean
+use_language (const char *language)
+{
+  g_autofree char *mo
+      = g_build_filename (TEST_LOCALEDIR, language, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+  if (!g_str_equal (language, "en") && !g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  g_setenv ("LANGUAGE", language, TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
 }

@@ -29,6 +29,9 @@ GtkWidget *find_row (GtkWidget *root, const char *title);
 AdwMessageDialog *visible_message_dialog (void);
 gboolean message_dialog_shown (gpointer body_part);
 void respond (AdwMessageDialog *dialog, const char *response);
+void assert_names_not_doubled (GtkWidget *root);
+void assert_unique_mnemonics (GtkWidget *root, const char *where);
+gboolean use_language (const char *language);
 
 gboolean data_loaded (gpointer experiment);
 

@@ -15,6 +15,7 @@
 #include "ds-figure-view.h"
 #include "ds-page.h"
 #include "ds-sample-list.h"
+#include "ds-sample-row.h"
 #include "ds-samples-page.h"
 #include "ds-soft-labels-page.h"
 #include "ds-temperature-page.h"
@@ -23,6 +24,7 @@
 #include "ds-window.h"
 #include "fig_softlabels.h"
 #include "fig_temperature.h"
+#include "kd_loader.h"
 #include "kd_softlabels.h"
 
 static DsApplication *app;
@@ -170,6 +172,72 @@ item_index (GtkSelectionModel *model, guint position)
   return ds_sample_item_get_index (item);
 }
 
+static gboolean
+match_detail_title (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title-4");
+}
+
+/* The title of the Samples page's detail pane: "Sample 12", or "No Sample". */
+static const char *
+detail_title (GtkWidget *page)
+{
+  GtkWidget *label = find_widget (page, match_detail_title, NULL);
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* A filter that leaves the selected sample out shows its own first sample; an empty one none,
+ * and says why. */
+static void
+check_samples_detail (DsSamplesPage *samples, DsExperiment *exp, GtkSelectionModel *model)
+{
+  const DsTestResult *r = ds_test_outputs_get_result (ds_test_outputs_get (exp));
+  g_autofree gboolean *uncertain = g_new0 (gboolean, r->n);
+  g_autofree char *title = NULL;
+  int outside = -1;
+
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    uncertain[item_index (model, i)] = TRUE;
+  for (int i = 0; i < r->n && outside < 0; i++)
+    if (!uncertain[i])
+      outside = i;
+  g_assert_cmpint (outside, >=, 0);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+  ds_experiment_set_selected_sample (exp, outside);
+  title = g_strdup_printf ("Sample %d", outside);
+  g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, title);
+
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  g_assert_cmpint (ds_experiment_get_selected_sample (exp), ==, item_index (model, 0));
+  g_clear_pointer (&title, g_free);
+  title = g_strdup_printf ("Sample %d", item_index (model, 0));
+  g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, title);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 0);
+
+  /* A sample the filter shows stays selected. */
+  ds_experiment_set_selected_sample (exp, item_index (model, 5));
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 5);
+
+  for (DsSampleFilter f = 0; f < DS_N_SAMPLE_FILTERS; f++)
+    if (ds_samples_page_get_count (samples, f) == 0)
+      {
+        int selected = ds_experiment_get_selected_sample (exp);
+
+        ds_samples_page_set_filter (samples, f);
+        g_assert_cmpstr (detail_title (GTK_WIDGET (samples)), ==, "No Sample");
+        g_assert_nonnull (find_widget (GTK_WIDGET (samples), match_label_prefix, "No test sample"));
+        /* The other pages keep the sample. */
+        g_assert_cmpint (ds_experiment_get_selected_sample (exp), ==, selected);
+      }
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_ALL);
+}
+
 static void
 check_samples (DsWindow *window, DsExperiment *exp)
 {
@@ -204,6 +272,9 @@ check_samples (DsWindow *window, DsExperiment *exp)
   for (guint i = 1; i < n; i++)
     g_assert_cmpfloat (r->teacher_entropy[item_index (model, i - 1)], >=,
                        r->teacher_entropy[item_index (model, i)]);
+
+  check_samples_detail (samples, exp, model);
+  ds_samples_page_set_filter (samples, DS_SAMPLE_FILTER_UNCERTAIN);
 
   /* Selecting a thumbnail selects the sample for every page. */
   g_assert_true (gtk_selection_model_select_item (model, 3, TRUE));
@@ -275,6 +346,92 @@ check_similarity_values (GtkWidget *heat_view, const DsTestResult *r, float T)
   g_assert_cmpint (shown, >=, r->K * (r->K - 1));
 }
 
+/* The page's temperature, and what the slider tells assistive technology: T itself, with its
+ * text, between 0.5 and 50. */
+static void
+check_temperature_slider (GtkWidget *page, GtkRange *scale, double T, const char *text)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (scale);
+  g_autofree char *now = NULL;
+  g_autofree char *value_text = NULL;
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+
+  g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
+                                  T, 1e-9);
+  now = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, T);
+  g_assert_null (now);
+  value_text
+      = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text);
+  g_assert_null (value_text);
+  min = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.5);
+  g_assert_null (min);
+  max = gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 50.0);
+  g_assert_null (max);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  GtkWidget *scrolled;
+} SightWait;
+
+static gboolean
+in_sight (gpointer data)
+{
+  SightWait *w = data;
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (w->widget, w->scrolled, &b));
+  return b.origin.y >= 0 && b.origin.y + b.size.height <= gtk_widget_get_height (w->scrolled);
+}
+
+static gboolean
+out_of_sight (gpointer data)
+{
+  return !in_sight (data);
+}
+
+static gboolean
+popover_shown (gpointer button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+static gboolean
+popover_hidden (gpointer button)
+{
+  return !popover_shown (button);
+}
+
+/* Export on a figure scrolled out of sight, as the keyboard or a screen reader reach it: the
+ * figure scrolls into sight and the options pop up by its button (GDK's criticals of a popover
+ * off the window are fatal here). */
+static void
+check_export_out_of_sight (GtkWidget *view)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *button = find_type (view, GTK_TYPE_MENU_BUTTON);
+  SightWait sight = { button, scrolled };
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            0.0);
+  g_assert_true (wait_for (out_of_sight, &sight, 10));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (wait_for (popover_shown, button, 10));
+  g_assert_true (in_sight (&sight));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  g_assert_true (wait_for (popover_hidden, button, 10));
+  /* And again, now in sight. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (popover_shown (button));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  /* No focus left behind: a page exports the figure the focus was in last. */
+  gtk_root_set_focus (gtk_widget_get_root (view), NULL);
+}
+
 static void
 check_soft_labels (DsWindow *window, DsExperiment *exp)
 {
@@ -299,9 +456,11 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
     }
   g_assert_cmpint (n_views, ==, 4);
 
-  /* The slider is logarithmic: its value is log2 T. */
-  gtk_range_set_value (scale, 0.0);
+  /* A value set on the slider, as a screen reader does, is T; the slider's own moves are on a
+   * log axis. */
+  gtk_range_set_value (scale, 1.0);
   spin (0.1);
+  check_temperature_slider (page, scale, 1.0, "T = 1");
   g_assert_cmpfloat_with_epsilon (ds_soft_labels_page_get_temperature (DS_SOFT_LABELS_PAGE (page)),
                                   1.0, 1e-9);
   data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
@@ -314,7 +473,8 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
   g_assert_true (
       wait_for (similarity_title_is, &(TitleWait){ page, "Class Similarity at T = 1.00" }, 30));
   check_similarity_values (views[1], ds_test_outputs_get_result (ds_test_outputs_get (exp)), 1.0f);
-  gtk_range_set_value (scale, 3.0);
+  gtk_range_set_value (scale, 8.0);
+  check_temperature_slider (page, scale, 8.0, "T = 8");
   /* The bars move at once; the matrices of T = 1 never claim the new temperature. */
   data = ds_figure_view_get_data (DS_FIGURE_VIEW (views[0]));
   g_assert_cmpfloat (data->temperature, ==, 8.0);
@@ -331,6 +491,20 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
   entropy_t8 = data->entropy[KD_TEACHER];
   /* Softer at a higher temperature. */
   g_assert_cmpfloat (entropy_t8, >, entropy_t1);
+
+  /* The whole range is in reach of a screen reader (log2 T once made 20 mean 50); a key press
+   * multiplies T by 2^(1/20), a page by 2^(1/2), up to 50. */
+  gtk_range_set_value (scale, 20.0);
+  check_temperature_slider (page, scale, 20.0, "T = 20");
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_STEP_RIGHT);
+  check_temperature_slider (page, scale, 20.71, "T = 20.71");
+  for (int i = 0; i < 6; i++)
+    g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_PAGE_RIGHT);
+  check_temperature_slider (page, scale, 50.0, "T = 50");
+  g_signal_emit_by_name (scale, "move-slider", GTK_SCROLL_PAGE_LEFT);
+  check_temperature_slider (page, scale, 35.36, "T = 35.36");
+  gtk_range_set_value (scale, 8.0);
+  check_temperature_slider (page, scale, 8.0, "T = 8");
 
   /* Hover: a class of the bars, a cell of a similarity matrix. */
   {
@@ -379,6 +553,9 @@ check_soft_labels (DsWindow *window, DsExperiment *exp)
     g_assert_cmpuint (png_u32 (png + 16), ==, 800);
     g_assert_cmpuint (png_u32 (png + 20), ==, 500);
   }
+
+  /* The baseline's matrix is below the others, out of sight from the top of the page. */
+  check_export_out_of_sight (views[3]);
 }
 
 static gboolean
@@ -701,6 +878,79 @@ test_transfer_set_captions (void)
   close_window (window);
 }
 
+/* On blobs the distilled student fixes none of the baseline's errors: a filter that shows
+ * nothing, beside the others. */
+static void
+test_samples_filters (void)
+{
+  DsWindow *window = new_window (app, 1280, 800);
+  DsExperiment *exp = train_tiny (window, "blobs", 0);
+  GtkWidget *page = show_page (window, "samples");
+  GtkSelectionModel *model
+      = gtk_grid_view_get_model (GTK_GRID_VIEW (find_type (page, GTK_TYPE_GRID_VIEW)));
+
+  g_assert_cmpint (
+      ds_samples_page_get_count (DS_SAMPLES_PAGE (page), DS_SAMPLE_FILTER_DISTILLED_RIGHT), ==, 0);
+  check_samples_detail (DS_SAMPLES_PAGE (page), exp, model);
+  close_window (window);
+}
+
+typedef struct
+{
+  GPtrArray *labels;
+  const KdDataset *test;
+} CaptionSearch;
+
+/* The mapped labels of the Samples grid that show a class name. */
+static void
+collect_class_labels (GtkWidget *widget, CaptionSearch *search)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    for (int k = 0; k < search->test->n_classes; k++)
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), ds_class_name (search->test, k)) == 0)
+        g_ptr_array_add (search->labels, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_class_labels (c, search);
+}
+
+/* Fashion-MNIST's longest class names ("T-shirt/top", "Ankle boot") fit under the thumbnails,
+ * and a thumbnail's tooltip tells its sample and class. */
+static void
+test_thumbnail_captions (void)
+{
+  DsWindow *window;
+  DsExperiment *exp;
+  GtkWidget *page;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  CaptionSearch search = { labels, NULL };
+  gboolean long_name = FALSE;
+
+  if (!kd_loader_fashion_mnist_available ())
+    {
+      g_test_skip ("Fashion-MNIST is not installed");
+      return;
+    }
+  window = new_window (app, 1280, 800);
+  exp = train_tiny (window, "fashion-mnist", 0);
+  page = show_page (window, "samples");
+  search.test = ds_test_outputs_get_result (ds_test_outputs_get (exp))->data->test;
+  collect_class_labels (find_type (page, GTK_TYPE_GRID_VIEW), &search);
+  g_assert_cmpuint (labels->len, >=, 20);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      const char *tooltip = gtk_widget_get_tooltip_text (gtk_widget_get_parent (label));
+
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+      g_assert_nonnull (tooltip);
+      g_assert_true (g_str_has_prefix (tooltip, "Sample "));
+      g_assert_nonnull (strstr (tooltip, gtk_label_get_text (GTK_LABEL (label))));
+      long_name |= g_str_equal (gtk_label_get_text (GTK_LABEL (label)), "T-shirt/top");
+    }
+  g_assert_true (long_name);
+  close_window (window);
+}
+
 /* Closing the window while a sweep trains stops it cleanly. */
 static void
 test_close_mid_sweep (void)
@@ -754,6 +1004,60 @@ test_report_closed_window (void)
   g_assert_null (exp);
 }
 
+static gboolean
+page_mapped (gpointer page)
+{
+  return gtk_widget_get_mapped (page);
+}
+
+/* Every page as the window shows it: no two of its mnemonics (the header bar's and the page's)
+ * share a key, nor two in one of its popovers. */
+static void
+check_mnemonics (DsWindow *window, const char *language, gboolean trained)
+{
+  static const char *pages[] = { "experiment",  "training", "samples",     "soft-labels",
+                                 "temperature", "saliency", "activations", "metrics" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s, %s page, %s", language, pages[i],
+                                                trained ? "trained" : "nothing trained");
+
+      ds_window_show_page (window, pages[i]);
+      g_assert_true (wait_for (page_mapped, ds_window_get_page (window, pages[i]), 10));
+      /* The pages that show the test outputs (from the third on), once they have them. */
+      if (trained && i >= 2)
+        show_page (window, pages[i]);
+      drain ();
+      assert_unique_mnemonics (GTK_WIDGET (window), where);
+    }
+}
+
+/* In English and in Chinese, before and after a run. */
+static void
+test_mnemonics (void)
+{
+  static const char *languages[] = { "en", "zh_CN" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      DsWindow *window;
+
+      if (!use_language (languages[l]))
+        {
+          g_test_skip ("the zh_CN catalogue was not built");
+          break;
+        }
+      window = new_window (app, 1280, 800);
+      g_assert_true (wait_for (data_loaded, ds_window_get_experiment (window), 60));
+      check_mnemonics (window, languages[l], FALSE);
+      train_tiny (window, "synthetic-digits", 0);
+      check_mnemonics (window, languages[l], TRUE);
+      close_window (window);
+    }
+  use_language ("en");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,8 +1079,11 @@ main (int argc, char **argv)
   g_test_add_func ("/app/pages/images", test_pages_on_images);
   g_test_add_func ("/app/pages/points", test_pages_on_points);
   g_test_add_func ("/app/pages/close-mid-sweep", test_close_mid_sweep);
+  g_test_add_func ("/app/pages/samples-filters", test_samples_filters);
+  g_test_add_func ("/app/pages/thumbnail-captions", test_thumbnail_captions);
   g_test_add_func ("/app/pages/transfer-set-captions", test_transfer_set_captions);
   g_test_add_func ("/app/pages/report-closed-window", test_report_closed_window);
+  g_test_add_func ("/app/pages/mnemonics", test_mnemonics);
 
   status = g_test_run ();
 

@@ -14,6 +14,7 @@
 #include "ds-config-check.h"
 #include "ds-experiment.h"
 #include "ds-format.h"
+#include "ds-figure-view.h"
 #include "ds-page.h"
 #include "ds-presets.h"
 #include "ds-test-gui.h"
@@ -595,6 +596,45 @@ close_dialogs (void)
   spin (0.1);
 }
 
+static gboolean
+menu_has_target (GMenuModel *menu, const char *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr (GVariant) value = g_menu_model_get_item_attribute_value (
+          menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if ((value != NULL && g_str_equal (g_variant_get_string (value, NULL), target))
+          || (section != NULL && menu_has_target (section, target)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  DsWindow *window;
+  const char *uri;
+} RecentWait;
+
+/* Whether the Open button's menu offers the session at uri. */
+static gboolean
+recent_menu_has (gpointer data)
+{
+  RecentWait *w = data;
+  GtkWidget *open
+      = find_widget (GTK_WIDGET (w->window), match_type, GSIZE_TO_POINTER (ADW_TYPE_SPLIT_BUTTON));
+
+  return menu_has_target (adw_split_button_get_menu_model (ADW_SPLIT_BUTTON (open)), w->uri);
+}
+
+static gboolean
+recent_has_item (gpointer uri)
+{
+  return gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri);
+}
+
 static void
 test_refuse_damaged (void)
 {
@@ -604,6 +644,10 @@ test_refuse_damaged (void)
   g_autofree char *junk = g_build_filename (tmp_dir, "junk.dss", NULL);
   g_autofree char *flipped = g_build_filename (tmp_dir, "flipped.dss", NULL);
   g_autoptr (GFile) good_file = g_file_new_for_path (good);
+  g_autofree char *good_uri = g_file_get_uri (good_file);
+  g_autofree char *good2 = g_build_filename (tmp_dir, "good2.dss", NULL);
+  g_autoptr (GFile) good2_file = g_file_new_for_path (good2);
+  g_autofree char *good2_uri = g_file_get_uri (good2_file);
   g_autofree char *contents = NULL;
   gsize len;
   guint64 serial;
@@ -613,6 +657,7 @@ test_refuse_damaged (void)
   wait_state (exp, DS_RUN_STATE_FINISHED, 60);
   ds_window_save_to_file (window, good_file);
   g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (wait_for (recent_menu_has, &(RecentWait){ window, good_uri }, 10));
   serial = ds_experiment_get_snapshot_serial (exp);
 
   g_assert_true (g_file_set_contents (junk, "this is not a session", -1, NULL));
@@ -623,15 +668,33 @@ test_refuse_damaged (void)
   for (int i = 0; i < 2; i++)
     {
       g_autoptr (GFile) bad = g_file_new_for_path (i == 0 ? junk : flipped);
+      g_autofree char *bad_uri = g_file_get_uri (bad);
 
+      /* What the file chooser does with the file it returns, before the window reads it. */
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), bad_uri);
+      g_assert_true (wait_for (recent_has_item, bad_uri, 10));
       ds_window_open_file (window, bad);
       g_assert_true (wait_for (window_idle, window, 30));
       g_assert_true (wait_for (message_dialog_shown, i == 0 ? "junk.dss" : "flipped.dss", 10));
       close_dialogs ();
+      /* A file that did not open is no recent session. */
+      g_assert_false (recent_has_item (bad_uri));
       /* The current session is untouched. */
       g_assert_cmpuint (ds_experiment_get_snapshot_serial (exp), ==, serial);
       g_assert_true (g_file_equal (ds_experiment_get_file (exp), good_file));
       g_assert_cmpint (ds_experiment_get_state (exp), ==, DS_RUN_STATE_FINISHED);
+    }
+  /* Once the menu shows a later save, it shows neither damaged file. */
+  ds_window_save_to_file (window, good2_file);
+  g_assert_true (wait_for (window_idle, window, 30));
+  g_assert_true (wait_for (recent_menu_has, &(RecentWait){ window, good2_uri }, 10));
+  g_assert_true (recent_menu_has (&(RecentWait){ window, good_uri }));
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (GFile) bad = g_file_new_for_path (i == 0 ? junk : flipped);
+      g_autofree char *bad_uri = g_file_get_uri (bad);
+
+      g_assert_false (recent_menu_has (&(RecentWait){ window, bad_uri }));
     }
   close_window (window);
 }
@@ -701,6 +764,164 @@ test_preferences_and_dialogs (void)
   activate (window, "win.show-help-overlay");
   g_assert_true (wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5));
   destroy_toplevels_of_type (GTK_TYPE_SHORTCUTS_WINDOW);
+  close_window (window);
+}
+
+/* Screen readers read every name once: the window with its popovers, and the preferences. */
+static void
+test_accessible_names (void)
+{
+  DsWindow *window = new_window (app, 0, 0);
+  GList *windows;
+
+  ready_experiment (window);
+  assert_names_not_doubled (GTK_WIDGET (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (
+      wait_for (find_toplevel_of_type, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5));
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      assert_names_not_doubled (l->data);
+  g_list_free (windows);
+  destroy_toplevels_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+  close_window (window);
+}
+
+typedef struct
+{
+  guint keyval;
+  GdkModifierType mods;
+} Accel;
+
+static Accel
+parse_accel (const char *accelerator)
+{
+  Accel a = { 0, 0 };
+
+  g_assert_true (gtk_accelerator_parse (accelerator, &a.keyval, &a.mods));
+  a.keyval = gdk_keyval_to_lower (a.keyval);
+  return a;
+}
+
+static gboolean
+has_accel (GArray *accels, Accel a)
+{
+  for (guint i = 0; i < accels->len; i++)
+    if (g_array_index (accels, Accel, i).keyval == a.keyval
+        && g_array_index (accels, Accel, i).mods == a.mods)
+      return TRUE;
+  return FALSE;
+}
+
+/* The key bindings a widget's class gives its own actions (win.*, figure.*), not GTK's. */
+static void
+add_class_shortcuts (GtkWidget *widget, GArray *accels)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          const char *name;
+          Accel a;
+
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
+            continue;
+          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+          if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "figure."))
+            continue;
+          a.keyval
+              = gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)));
+          a.mods = gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger));
+          g_array_append_val (accels, a);
+        }
+    }
+}
+
+/* The keyboard shortcuts window lists every shortcut the application binds, and only those;
+ * Alt+1, Alt+2, ... under the titles of the pages they show. */
+static void
+test_shortcuts_listed (void)
+{
+  static const char *pages[] = { "experiment",  "training", "samples",     "soft-labels",
+                                 "temperature", "saliency", "activations", "metrics" };
+  DsWindow *window = new_window (app, 0, 0);
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource ("/io/github/distillscope/Distillscope/gtk/help-overlay.ui");
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (Accel));
+  g_autoptr (GArray) bound = g_array_new (FALSE, FALSE, sizeof (Accel));
+  g_auto (GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  GSList *objects = gtk_builder_get_objects (builder);
+  int n_pages = 0;
+
+  ready_experiment (window);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_autofree char *title = NULL;
+      g_auto (GStrv) each = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+      each = g_strsplit (accelerator, " ", -1);
+      for (int i = 0; each[i] != NULL; i++)
+        {
+          Accel a = parse_accel (each[i]);
+
+          g_array_append_val (listed, a);
+          if (a.mods == GDK_ALT_MASK && a.keyval >= GDK_KEY_1 && a.keyval <= GDK_KEY_9)
+            {
+              guint page = a.keyval - GDK_KEY_1;
+
+              g_assert_cmpuint (page, <, G_N_ELEMENTS (pages));
+              g_assert_cmpstr (
+                  title, ==,
+                  ds_page_get_title (DS_PAGE (ds_window_get_page (window, pages[page]))));
+              n_pages++;
+            }
+        }
+    }
+  g_slist_free (objects);
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  g_assert_cmpint (n_pages, ==, G_N_ELEMENTS (pages));
+
+  for (int i = 0; actions[i] != NULL; i++)
+    {
+      g_auto (GStrv) accels
+          = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (int j = 0; accels[j] != NULL; j++)
+        {
+          Accel a = parse_accel (accels[j]);
+          g_array_append_val (bound, a);
+        }
+    }
+  add_class_shortcuts (GTK_WIDGET (window), bound);
+  add_class_shortcuts (
+      find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (DS_TYPE_FIGURE_VIEW)), bound);
+
+  for (guint i = 0; i < bound->len; i++)
+    if (!has_accel (listed, g_array_index (bound, Accel, i)))
+      g_error ("%s is bound but not listed",
+               gtk_accelerator_name (g_array_index (bound, Accel, i).keyval,
+                                     g_array_index (bound, Accel, i).mods));
+  /* F10 opens the primary menu: GTK's, for the menu button marked primary. */
+  g_array_append_val (bound, ((Accel){ GDK_KEY_F10, 0 }));
+  for (guint i = 0; i < listed->len; i++)
+    if (!has_accel (bound, g_array_index (listed, Accel, i)))
+      g_error ("%s is listed but not bound",
+               gtk_accelerator_name (g_array_index (listed, Accel, i).keyval,
+                                     g_array_index (listed, Accel, i).mods));
   close_window (window);
 }
 
@@ -1085,6 +1306,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/window/new-run-asks", test_new_run_asks);
   g_test_add_func ("/app/window/open-asks", test_open_asks);
   g_test_add_func ("/app/preferences-and-dialogs", test_preferences_and_dialogs);
+  g_test_add_func ("/app/window/accessible-names", test_accessible_names);
+  g_test_add_func ("/app/window/shortcuts-listed", test_shortcuts_listed);
 
   status = g_test_run ();
 

@@ -28,7 +28,9 @@ fi
 
 mkdir -p "$tmp/home" "$tmp/tmp"
 export DISPLAY=":$(cat "$tmp/display")"
-export GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=none
+# GTK's test accessibility backend keeps every widget's accessible properties, for the tests to
+# check, without an AT-SPI bus.
+export GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 GTK_A11Y=test
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schema_dir"
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/home/.local/share" XDG_CONFIG_HOME="$tmp/home/.config"
 export XDG_CACHE_HOME="$tmp/home/.cache" TMPDIR="$tmp/tmp"

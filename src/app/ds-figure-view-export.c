@@ -346,6 +346,111 @@ copy_action (GtkWidget *widget, const char *action_name, GVariant *param)
   show_toast (self, _ ("Figure copied"));
 }
 
+/* ---- the popover of a figure out of sight ----------------------------------------------------
+ *
+ * GtkMenuButton pops its popover up at once, next to where its button was last laid out. For a
+ * figure scrolled out of sight (its Export activated by a screen reader, say) that is off the
+ * window, where GDK finds no monitor: GTK criticals and a popover of negative width. So the
+ * button holds the popover only while it is in sight; otherwise the figure scrolls into sight
+ * first and the popover pops up after the next frame's layout.
+ */
+
+static GtkScrolledWindow *
+scrolled_ancestor (DsFigureView *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+
+  return scrolled ? GTK_SCROLLED_WINDOW (scrolled) : NULL;
+}
+
+static gboolean
+button_in_sight (DsFigureView *self)
+{
+  GtkScrolledWindow *scrolled = scrolled_ancestor (self);
+  graphene_rect_t b;
+
+  if (!gtk_widget_get_mapped (self->export_button))
+    return FALSE;
+  if (scrolled == NULL)
+    return TRUE;
+  return gtk_widget_compute_bounds (self->export_button, GTK_WIDGET (scrolled), &b)
+         && b.origin.x >= 0 && b.origin.y >= 0
+         && b.origin.x + b.size.width <= gtk_widget_get_width (GTK_WIDGET (scrolled))
+         && b.origin.y + b.size.height <= gtk_widget_get_height (GTK_WIDGET (scrolled));
+}
+
+/* Scrolls by the least that shows start..end (view coordinates), its start if it is longer. */
+static void
+bring_into_page (GtkAdjustment *adjustment, double start, double end)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double target = value;
+
+  if (end > page)
+    target = value + end - page;
+  if (start < target - value)
+    target = value + start;
+  gtk_adjustment_set_value (adjustment, target);
+}
+
+static void
+scroll_into_sight (DsFigureView *self)
+{
+  GtkScrolledWindow *scrolled = scrolled_ancestor (self);
+  graphene_rect_t b;
+
+  if (scrolled == NULL || !gtk_widget_compute_bounds (GTK_WIDGET (self), GTK_WIDGET (scrolled), &b))
+    return;
+  bring_into_page (gtk_scrolled_window_get_vadjustment (scrolled), b.origin.y,
+                   b.origin.y + b.size.height);
+  bring_into_page (gtk_scrolled_window_get_hadjustment (scrolled), b.origin.x,
+                   b.origin.x + b.size.width);
+}
+
+static void
+cancel_popup (DsFigureView *self)
+{
+  if (self->popup_clock != NULL)
+    g_clear_signal_handler (&self->popup_handler, self->popup_clock);
+  g_clear_object (&self->popup_clock);
+}
+
+static void
+laid_out_cb (GdkFrameClock *clock, DsFigureView *self)
+{
+  cancel_popup (self);
+  if (!button_in_sight (self))
+    {
+      /* The page went, say: the button comes up again. */
+      gtk_menu_button_popdown (GTK_MENU_BUTTON (self->export_button));
+      return;
+    }
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->export_button), self->popover);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+/* Called as the button goes down, before it pops up the popover it holds, if any. */
+static void
+create_popup_cb (GtkMenuButton *button, gpointer user_data)
+{
+  DsFigureView *self = user_data;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (button_in_sight (self) || clock == NULL)
+    {
+      if (gtk_menu_button_get_popover (button) == NULL)
+        gtk_menu_button_set_popover (button, self->popover);
+      return;
+    }
+  gtk_menu_button_set_popover (button, NULL);
+  scroll_into_sight (self);
+  cancel_popup (self);
+  self->popup_clock = g_object_ref (clock);
+  self->popup_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (laid_out_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+}
+
 void
 _ds_figure_view_class_init_export (GtkWidgetClass *widget_class)
 {
@@ -359,8 +464,18 @@ _ds_figure_view_class_init_export (GtkWidgetClass *widget_class)
 void
 _ds_figure_view_init_export (DsFigureView *self)
 {
+  self->popover = g_object_ref (GTK_WIDGET (self->export_popover));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->export_button), create_popup_cb,
+                                         self, NULL);
   g_signal_connect_object (self->export_popover, "show", G_CALLBACK (popover_show_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->dpi_spin, "value-changed", G_CALLBACK (dpi_changed_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+void
+_ds_figure_view_dispose_export (DsFigureView *self)
+{
+  cancel_popup (self);
+  g_clear_object (&self->popover);
 }

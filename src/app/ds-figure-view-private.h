@@ -37,6 +37,9 @@ struct _DsFigureView
   DsExportFormat pending_format;
   double shown_dpi; /* the dpi the popover's width and height belong to */
   gboolean popover_initialised;
+  GtkWidget *popover;         /* export_popover, kept while the button does not hold it */
+  GdkFrameClock *popup_clock; /* a popup waiting for the figure to scroll into sight */
+  gulong popup_handler;
 
   /* Template children */
   GtkDrawingArea *area;
@@ -58,5 +61,6 @@ const FigStyle *_ds_figure_view_screen_style (void);
 void _ds_figure_view_clear_probes (DsFigureView *self);
 void _ds_figure_view_class_init_export (GtkWidgetClass *widget_class);
 void _ds_figure_view_init_export (DsFigureView *self);
+void _ds_figure_view_dispose_export (DsFigureView *self);
 
 G_END_DECLS

@@ -358,6 +358,7 @@ ds_figure_view_dispose (GObject *object)
   /* The overlay holding them is no bound child. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  _ds_figure_view_dispose_export (self);
   g_clear_pointer (&self->probes, g_hash_table_unref);
   g_clear_object (&self->experiment);
   g_clear_object (&self->settings);

@@ -161,7 +161,7 @@ ds_output_status_init (DsOutputStatus *self)
       GTK_BOX (self->buttons),
       pill_button ("win.start", "media-playback-start-symbolic", _ ("Start _Training"), TRUE));
   gtk_box_append (GTK_BOX (self->buttons),
-                  pill_button ("win.open", "document-open-symbolic", _ ("_Open Session…"), FALSE));
+                  pill_button ("win.open", "document-open-symbolic", _ ("Open _Session…"), FALSE));
   gtk_box_append (GTK_BOX (box), self->buttons);
   adw_status_page_set_child (self->status, box);
 }

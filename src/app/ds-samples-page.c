@@ -193,6 +193,21 @@ show_filter (DsSamplesPage *self)
   sync_selection (self);
 }
 
+/* A filter the user picks shows its first sample unless the selected one is among its own. */
+static void
+pick_filter (DsSamplesPage *self, DsSampleFilter filter)
+{
+  DsExperiment *experiment = ds_page_get_experiment (DS_PAGE (self));
+  GArray *indices = self->filtered[filter];
+
+  self->filter = filter;
+  show_filter (self);
+  if (indices->len > 0
+      && ds_sample_list_find (self->list, ds_experiment_get_selected_sample (experiment))
+             == G_MAXUINT)
+    ds_experiment_set_selected_sample (experiment, g_array_index (indices, int, 0));
+}
+
 void
 ds_samples_page_set_filter (DsSamplesPage *self, DsSampleFilter filter)
 {
@@ -205,8 +220,7 @@ ds_samples_page_set_filter (DsSamplesPage *self, DsSampleFilter filter)
       gtk_toggle_button_set_active (self->filter_buttons[filter], TRUE);
       return;
     }
-  self->filter = filter;
-  show_filter (self);
+  pick_filter (self, filter);
 }
 
 int
@@ -227,10 +241,7 @@ filter_toggled_cb (GtkToggleButton *button, DsSamplesPage *self)
     return;
   for (int f = 0; f < DS_N_SAMPLE_FILTERS; f++)
     if (self->filter_buttons[f] == button)
-      {
-        self->filter = f;
-        show_filter (self);
-      }
+      pick_filter (self, f);
 }
 
 static void
@@ -283,27 +294,45 @@ verdicts (const DsTestResult *r, int index)
                           r->predicted[2][index] == y ? "✓" : "✗");
 }
 
+/* A cell: the thumbnail (a picture, or the features as text) with the sample's number over its
+ * corner, the true class on a line of its own so that names like "T-shirt/top" fit, and the
+ * three models' verdicts. */
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DsSamplesPage *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *thumb = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *features = gtk_label_new (NULL);
+  GtkWidget *number = gtk_label_new (NULL);
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *marks = gtk_label_new (NULL);
 
   gtk_widget_set_size_request (picture, THUMB_SIZE, THUMB_SIZE);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_widget_set_size_request (features, THUMB_SIZE, THUMB_SIZE);
+  /* Below the number. */
+  gtk_label_set_yalign (GTK_LABEL (features), 1.0f);
   gtk_widget_add_css_class (features, "caption");
   gtk_widget_add_css_class (features, "numeric");
+  gtk_widget_set_halign (number, GTK_ALIGN_START);
+  gtk_widget_set_valign (number, GTK_ALIGN_START);
+  gtk_widget_set_can_target (number, FALSE);
+  gtk_widget_add_css_class (number, "caption");
+  gtk_widget_add_css_class (number, "numeric");
+  gtk_widget_add_css_class (number, "ds-sample-number");
+  /* A class name longer than the thumbnail is cut, and told in full by the tooltip. */
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (name), 12);
   gtk_widget_add_css_class (name, "caption");
   gtk_widget_add_css_class (marks, "caption");
   gtk_widget_add_css_class (marks, "dim-label");
-  gtk_box_append (GTK_BOX (box), picture);
-  gtk_box_append (GTK_BOX (box), features);
+  gtk_box_append (GTK_BOX (thumb), picture);
+  gtk_box_append (GTK_BOX (thumb), features);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), thumb);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), number);
+  gtk_box_append (GTK_BOX (box), overlay);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), marks);
   gtk_list_item_set_child (item, box);
@@ -314,12 +343,15 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DsSamplesPage *se
 {
   const DsTestResult *r = ds_test_outputs_get_result (self->outputs);
   int index = ds_sample_item_get_index (gtk_list_item_get_item (item));
-  GtkWidget *picture = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *overlay = gtk_widget_get_first_child (box);
+  GtkWidget *picture = gtk_widget_get_first_child (gtk_overlay_get_child (GTK_OVERLAY (overlay)));
   GtkWidget *features = gtk_widget_get_next_sibling (picture);
-  GtkWidget *name = gtk_widget_get_next_sibling (features);
+  GtkWidget *number = gtk_widget_get_last_child (overlay);
+  GtkWidget *name = gtk_widget_get_next_sibling (overlay);
   GtkWidget *marks = gtk_widget_get_next_sibling (name);
   g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *title = NULL;
+  g_autofree char *number_text = NULL;
   g_autofree char *verdict = NULL;
   g_autofree char *accessible = NULL;
   const KdDataset *test;
@@ -338,15 +370,17 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DsSamplesPage *se
       g_autofree char *text = ds_sample_features_text (test, index, 4);
       gtk_label_set_text (GTK_LABEL (features), text);
     }
+  number_text = g_strdup_printf ("#%d", index);
+  gtk_label_set_text (GTK_LABEL (number), number_text);
   class_name = ds_class_name (test, test->labels[index]);
-  title = g_strdup_printf ("#%d · %s", index, class_name);
-  gtk_label_set_text (GTK_LABEL (name), title);
+  gtk_label_set_text (GTK_LABEL (name), class_name);
   verdict = verdicts (r, index);
   gtk_label_set_text (GTK_LABEL (marks), verdict);
   /* Translators: a thumbnail for screen readers: "Sample 12, true class Sneaker, T ✓ D ✓ B ✗" */
   accessible = g_strdup_printf (_ ("Sample %d, true class %s, %s"), index, class_name, verdict);
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible, -1);
+  gtk_widget_set_tooltip_text (box, accessible);
 }
 
 /* ---- the selected sample -------------------------------------------------------------------- */
@@ -385,6 +419,21 @@ build_detail_grid (DsSamplesPage *self)
       }
 }
 
+/* Everything of the detail but its title and caption, which stay for the hint of an empty
+ * filter. */
+static void
+show_sample_widgets (DsSamplesPage *self, gboolean show)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_grid), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->soft_labels_button), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->temperature_button), show);
+  if (!show)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->detail_picture), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->detail_features), FALSE);
+    }
+}
+
 static void
 update_detail (DsSamplesPage *self)
 {
@@ -393,12 +442,23 @@ update_detail (DsSamplesPage *self)
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *title = NULL;
   g_autofree char *caption = NULL;
+  gboolean none = r != NULL && self->filtered[self->filter]->len == 0;
   const KdDataset *test;
   int y;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->detail_box), r != NULL && index >= 0 && index < r->n);
-  if (r == NULL || index < 0 || index >= r->n)
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_box),
+                          none || (r != NULL && index >= 0 && index < r->n));
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->detail_box)))
     return;
+  show_sample_widgets (self, !none);
+  if (none)
+    {
+      /* The selected sample stays for the other pages, but it is none of these. */
+      gtk_label_set_text (self->detail_title, _ ("No Sample"));
+      gtk_label_set_text (self->detail_caption,
+                          _ ("No test sample passes this filter. Pick another to see one here."));
+      return;
+    }
   test = r->data->test;
   y = test->labels[index];
   ensure_scatter (self, r->data);

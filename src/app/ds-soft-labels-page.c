@@ -46,6 +46,7 @@ struct _DsSoftLabelsPage
   gconstpointer shown_result;
   gboolean temperature_set; /* by the user or from the first run's temperature */
   double temperature;
+  double position; /* of the slider on its log axis, for temperature */
   gboolean syncing;
 
   int K;
@@ -489,18 +490,47 @@ heat_hover (DsFigureView *view, double x, double y, gpointer user_data)
                           ds_model_title (m), self->sim_temperature);
 }
 
-/* ---- temperature ----------------------------------------------------------------------------- */
+/* ---- temperature -----------------------------------------------------------------------------
+ *
+ * The slider is logarithmic in T. GTK 4.8 tells assistive technology a slider's value and bounds
+ * as numbers (no value text) and sets its value when asked, so the slider's adjustment spans
+ * T_MIN..T_MAX, its value is a position on the log axis, the page tells the accessible value as
+ * T, and a value set from outside the slider's own moves (its change-value signal) is T.
+ */
 
-static void
-temperature_changed (DsSoftLabelsPage *self)
+static double
+temperature_at (double position)
 {
-  g_autofree char *value = g_strdup_printf (_ ("T = %.2f"), self->temperature);
+  return T_MIN * pow (T_MAX / T_MIN, (position - T_MIN) / (T_MAX - T_MIN));
+}
+
+static double
+position_of (double temperature)
+{
+  return T_MIN + (T_MAX - T_MIN) * log (temperature / T_MIN) / log (T_MAX / T_MIN);
+}
+
+/* What the slider tells assistive technology: T, where GtkRange tells the position. */
+static void
+tell_temperature (DsSoftLabelsPage *self)
+{
+  /* Translators: the temperature slider's value, for screen readers: "T = 4", "T = 0.75" */
+  g_autofree char *text = g_strdup_printf (_ ("T = %g"), self->temperature);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->temperature_scale),
-                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, value, -1);
-  self->move_frame = frame_counter (self);
-  update_labels (self);
-  queue_similarity (self);
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, self->temperature,
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
+}
+
+static void
+show_temperature (DsSoftLabelsPage *self)
+{
+  self->position = position_of (self->temperature);
+  gtk_adjustment_set_value (self->temperature_adjustment, self->position);
+  self->syncing = TRUE;
+  gtk_spin_button_set_value (self->temperature_spin, self->temperature);
+  self->syncing = FALSE;
+  tell_temperature (self);
 }
 
 void
@@ -512,11 +542,10 @@ ds_soft_labels_page_set_temperature (DsSoftLabelsPage *self, double temperature)
   temperature = CLAMP (round (temperature * 100.0) / 100.0, T_MIN, T_MAX);
   self->temperature_set = TRUE;
   self->temperature = temperature;
-  self->syncing = TRUE;
-  gtk_adjustment_set_value (self->temperature_adjustment, log2 (temperature));
-  gtk_spin_button_set_value (self->temperature_spin, temperature);
-  self->syncing = FALSE;
-  temperature_changed (self);
+  show_temperature (self);
+  self->move_frame = frame_counter (self);
+  update_labels (self);
+  queue_similarity (self);
 }
 
 double
@@ -527,12 +556,28 @@ ds_soft_labels_page_get_temperature (DsSoftLabelsPage *self)
   return self->temperature;
 }
 
-static void
-scale_changed_cb (DsSoftLabelsPage *self)
+/* The slider's own moves (keys, pointer, wheel) give a position on its log axis. */
+static gboolean
+scale_change_value_cb (GtkRange *range,
+                       GtkScrollType scroll,
+                       double position,
+                       DsSoftLabelsPage *self)
 {
-  if (!self->syncing)
-    ds_soft_labels_page_set_temperature (
-        self, exp2 (gtk_adjustment_get_value (self->temperature_adjustment)));
+  ds_soft_labels_page_set_temperature (self, temperature_at (CLAMP (position, T_MIN, T_MAX)));
+  return TRUE;
+}
+
+/* Any other value of the slider than the position the page gave it, such as a screen
+ * reader's, is T. The adjustment does not signal a change made while it signals one, but
+ * signals it again after: this handler runs for each value, after the slider's own. */
+static void
+scale_value_changed_cb (DsSoftLabelsPage *self)
+{
+  double value = gtk_adjustment_get_value (self->temperature_adjustment);
+
+  if (value != self->position)
+    ds_soft_labels_page_set_temperature (self, value);
+  tell_temperature (self);
 }
 
 static void
@@ -542,24 +587,32 @@ spin_changed_cb (DsSoftLabelsPage *self)
     ds_soft_labels_page_set_temperature (self, gtk_spin_button_get_value (self->temperature_spin));
 }
 
-static char *
-format_scale_value (GtkScale *scale, double value, gpointer user_data)
-{
-  return g_strdup_printf ("%.2f", exp2 (value));
-}
-
 static void
-add_scale_marks (DsSoftLabelsPage *self)
+setup_scale (DsSoftLabelsPage *self)
 {
   static const double marks[] = { 0.5, 1, 2, 5, 10, 20, 50 };
+  /* The length of a factor of two on the log axis: a key press multiplies T by 2^(1/20), a
+   * page by 2^(1/2). */
+  double octave = (T_MAX - T_MIN) / log2 (T_MAX / T_MIN);
 
+  gtk_adjustment_configure (self->temperature_adjustment, position_of (self->temperature), T_MIN,
+                            T_MAX, octave / 20.0, octave / 2.0, 0.0);
   for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
     {
       char label[16];
 
       g_snprintf (label, sizeof label, "%g", marks[i]);
-      gtk_scale_add_mark (self->temperature_scale, log2 (marks[i]), GTK_POS_BOTTOM, label);
+      gtk_scale_add_mark (self->temperature_scale, position_of (marks[i]), GTK_POS_BOTTOM, label);
     }
+  show_temperature (self);
+  g_signal_connect_object (self->temperature_scale, "change-value",
+                           G_CALLBACK (scale_change_value_cb), self, 0);
+  /* After the slider's own handler, which tells the position as the accessible value. */
+  g_signal_connect_object (self->temperature_adjustment, "value-changed",
+                           G_CALLBACK (scale_value_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->temperature_spin, "value-changed", G_CALLBACK (spin_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 /* ---- state ----------------------------------------------------------------------------------- */
@@ -831,12 +884,7 @@ ds_soft_labels_page_init (DsSoftLabelsPage *self)
   self->move_frame = -1;
   ds_output_status_set_icon_name (self->status, "ds-soft-labels-symbolic");
   build_side_rows (self);
-  add_scale_marks (self);
-  gtk_scale_set_format_value_func (self->temperature_scale, format_scale_value, NULL, NULL);
-  g_signal_connect_object (self->temperature_adjustment, "value-changed",
-                           G_CALLBACK (scale_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->temperature_spin, "value-changed", G_CALLBACK (spin_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  setup_scale (self);
   g_signal_connect_object (self->log_switch, "notify::active", G_CALLBACK (display_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->diagonal_switch, "notify::active", G_CALLBACK (display_changed_cb),

@@ -16,6 +16,9 @@ typedef enum
 /* Goes on with what the question interrupted; file is the session to open, or NULL. */
 typedef void (*DsWindowProceed) (DsWindow *self, GFile *file);
 
+/* Alt+1 ... Alt+8 show them; ui/help-overlay.ui lists each. */
+#define DS_WINDOW_N_PAGES 8
+
 struct _DsWindow
 {
   AdwApplicationWindow parent_instance;

@@ -21,6 +21,8 @@
 
 #define SESSION_MIME_TYPE "application/x-distillscope-session"
 #define MAX_RECENT 8
+/* The recently-used group of the sessions this application opened or saved. */
+#define RECENT_GROUP "Distillscope"
 
 G_DEFINE_FINAL_TYPE (DsWindow, ds_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -111,13 +113,15 @@ update_title (DsWindow *self)
 }
 
 /* ---- recent sessions --------------------------------------------------------------------------
+ *
+ * GTK's file chooser adds whatever file it returns to the recently-used list, before the
+ * window tries to read it; only the sessions that opened or saved carry RECENT_GROUP.
  */
 
 static gboolean
 is_session (GtkRecentInfo *info)
 {
-  return g_str_has_suffix (gtk_recent_info_get_uri (info), ".dss")
-         || g_strcmp0 (gtk_recent_info_get_mime_type (info), SESSION_MIME_TYPE) == 0;
+  return gtk_recent_info_has_group (info, RECENT_GROUP);
 }
 
 static int
@@ -160,15 +164,27 @@ static void
 add_recent (GFile *file)
 {
   g_autofree char *uri = g_file_get_uri (file);
+  char *groups[] = { (char *)RECENT_GROUP, NULL };
   GtkRecentData data = {
     .display_name = NULL,
     .description = NULL,
     .mime_type = (char *)SESSION_MIME_TYPE,
     .app_name = (char *)"Distillscope",
     .app_exec = (char *)"distillscope %u",
+    .groups = groups,
   };
 
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+/* A file that did not open is no recent session, even one that did before. */
+static void
+remove_recent (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  if (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri))
+    gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, NULL);
 }
 
 /* ---- open and save ------------------------------------------------------------------------- */
@@ -196,6 +212,7 @@ open_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   set_busy (self, FALSE);
   if (session == NULL || !ds_experiment_load_session (self->experiment, session, file, &error))
     {
+      remove_recent (file);
       _ds_window_show_error (self, _ ("Could Not Open the Session"), error->message);
       return;
     }
@@ -373,6 +390,8 @@ restore_size (DsWindow *self)
 static void
 ds_window_init (DsWindow *self)
 {
+  g_autoptr (GtkSelectionModel) pages = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -390,6 +409,8 @@ ds_window_init (DsWindow *self)
   add_page (self, ds_saliency_page_new (self->experiment), "saliency");
   add_page (self, ds_activations_page_new (self->experiment), "activations");
   add_page (self, ds_metrics_page_new (self->experiment), "metrics");
+  pages = adw_view_stack_get_pages (self->stack);
+  g_assert (g_list_model_get_n_items (G_LIST_MODEL (pages)) == DS_WINDOW_N_PAGES);
 
   g_signal_connect_object (self->stack, "notify::visible-child",
                            G_CALLBACK (_ds_window_actions_update), self, G_CONNECT_SWAPPED);

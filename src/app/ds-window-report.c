@@ -127,6 +127,7 @@ typedef struct
   DsWindow *window;
   GFile *file;
   GPtrArray *pages; /* DsPage, computing for the report */
+  guint check_idle; /* report_job_check, queued */
 } ReportJob;
 
 static void
@@ -145,6 +146,7 @@ report_job_stop (GTask *task)
 {
   ReportJob *job = g_task_get_task_data (task);
 
+  g_clear_handle_id (&job->check_idle, g_source_remove);
   for (guint i = 0; i < job->pages->len; i++)
     {
       g_signal_handlers_disconnect_by_data (job->pages->pdata[i], task);
@@ -179,6 +181,31 @@ report_job_check (GTask *task)
   g_object_unref (task);
 }
 
+static gboolean
+report_job_check_idle_cb (gpointer data)
+{
+  GTask *task = data;
+  ReportJob *job = g_task_get_task_data (task);
+
+  job->check_idle = 0;
+  report_job_check (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Checks once the signal that changed a page's business is over. The test outputs' "changed"
+ * reaches the pages one after another, and each starts its own analysis of them then: checked
+ * from the first page's notify::busy, the pages after it would look idle before their turn and
+ * the report would go out without their figures. */
+static void
+report_job_queue_check (GTask *task)
+{
+  ReportJob *job = g_task_get_task_data (task);
+
+  if (job->check_idle == 0)
+    job->check_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, report_job_check_idle_cb,
+                                       g_object_ref (task), g_object_unref);
+}
+
 void
 ds_window_export_report_async (DsWindow *self,
                                GFile *file,
@@ -211,14 +238,15 @@ ds_window_export_report_async (DsWindow *self,
       if (!DS_IS_PAGE (child))
         continue;
       g_ptr_array_add (job->pages, g_object_ref (child));
-      g_signal_connect_swapped (child, "notify::busy", G_CALLBACK (report_job_check), task);
+      g_signal_connect_swapped (child, "notify::busy", G_CALLBACK (report_job_queue_check), task);
     }
-  g_signal_connect_swapped (self->experiment, "notify::state", G_CALLBACK (report_job_check), task);
+  g_signal_connect_swapped (self->experiment, "notify::state", G_CALLBACK (report_job_queue_check),
+                            task);
   if (ds_experiment_get_snapshot (self->experiment) != NULL
       && !ds_run_state_is_active (ds_experiment_get_state (self->experiment)))
     for (guint i = 0; i < job->pages->len; i++)
       ds_page_set_reporting (job->pages->pdata[i], TRUE);
-  report_job_check (task);
+  report_job_queue_check (task);
 }
 
 gboolean

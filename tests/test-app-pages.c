@@ -606,6 +606,13 @@ check_temperature (DsWindow *window, DsExperiment *exp)
   g_assert_true (
       gtk_widget_has_css_class (find_row (page, "_Alphas (weight of the soft loss)"), "error"));
   g_assert_false (gtk_widget_has_css_class (find_row (page, "_Seeds"), "error"));
+  /* Screen readers hear it too. */
+  g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (find_row (page, "_Temperatures")),
+                                                  GTK_ACCESSIBLE_STATE_INVALID,
+                                                  GTK_ACCESSIBLE_INVALID_TRUE));
+  g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (find_row (page, "_Seeds")),
+                                                  GTK_ACCESSIBLE_STATE_INVALID,
+                                                  GTK_ACCESSIBLE_INVALID_FALSE));
   set_row_text (page, "_Temperatures", "1, -2");
   g_assert_false (ds_temperature_page_run_sweep (temperature, &error));
   g_assert_nonnull (strstr (error->message, "“-2” must be greater than 0"));
@@ -867,6 +874,19 @@ test_transfer_set_captions (void)
   train_tiny (window, "synthetic-digits", 100);
   g_assert_true (wait_for_label (window, "training", sentence));
   g_assert_true (wait_for_label (window, "metrics", sentence));
+
+  /* Settings that cannot be trained: the note on the Training page says why Start is off. */
+  {
+    DsExperiment *exp = ds_window_get_experiment (window);
+    KdTrainConfig cfg = *ds_experiment_get_config (exp);
+
+    cfg.transfer_limit = 600;
+    ds_experiment_set_config (exp, &cfg);
+    g_assert_true (wait_for_label (window, "training",
+                                   "cannot be trained. The students’ transfer set (600 samples)"));
+    cfg.transfer_limit = 100;
+    ds_experiment_set_config (exp, &cfg);
+  }
 
   DsExperiment *exp = train_tiny (window, "synthetic-digits", 0);
   g_assert_cmpint (ds_experiment_get_run_config (exp)->transfer_limit, ==, 0);

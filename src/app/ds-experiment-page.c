@@ -261,6 +261,7 @@ preset_selected_cb (DsExperimentPage *self)
 /* ---- checking ---------------------------------------------------------------------------------
  */
 
+/* Red for the eye, "invalid entry" for a screen reader. */
 static void
 mark_row (GtkWidget *row, gboolean bad)
 {
@@ -268,6 +269,9 @@ mark_row (GtkWidget *row, gboolean bad)
     gtk_widget_add_css_class (row, "error");
   else
     gtk_widget_remove_css_class (row, "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
+                               bad ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
 }
 
 /* Checks one architecture row; returns its message (NULL when fine). */

@@ -100,6 +100,7 @@ parse_field (const GridField *f, double *values, int *n, GError **error)
   return TRUE;
 }
 
+/* Red for the eye, "invalid entry" for a screen reader. */
 static void
 mark_field (const GridField *f, gboolean bad)
 {
@@ -107,6 +108,9 @@ mark_field (const GridField *f, gboolean bad)
     gtk_widget_add_css_class (GTK_WIDGET (f->row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (f->row), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (f->row), GTK_ACCESSIBLE_STATE_INVALID,
+                               bad ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
 }
 
 /* Reads the three fields into cfg. Every field is checked and marked, so that all bad rows

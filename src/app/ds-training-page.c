@@ -41,6 +41,7 @@ struct _DsTrainingPage
   GtkRevealer *message_revealer;
   GtkLabel *message_label;
   GtkRevealer *outdated_revealer;
+  GtkLabel *outdated_label;
   GtkStack *content_stack;
   DsTrainingCurves *curves;
   GtkGrid *metrics_grid;
@@ -228,6 +229,30 @@ update_progress (DsTrainingPage *self, KdSnapshot *snap, DsRunState state)
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+/* Says why Start is greyed out when the new settings cannot be trained, instead of promising
+ * that Start trains them. */
+static void
+update_outdated_text (DsTrainingPage *self, DsExperiment *experiment)
+{
+  g_autofree char *problem = NULL;
+  g_autofree char *text = NULL;
+  DsConfigField field;
+
+  /* A data set still loading, or failing, is told on the Experiment page itself. */
+  if (ds_experiment_check (experiment, &field, &problem) || field == DS_FIELD_DATA)
+    {
+      gtk_label_set_text (self->outdated_label, _ ("The experiment has changed since this run. "
+                                                   "Start trains the new settings."));
+      return;
+    }
+  /* Translators: the %s is the problem, a sentence without its full stop, e.g. "The batch size
+   * must be between 1 and the number of training samples (600)" */
+  text = g_strdup_printf (_ ("The experiment has changed since this run, but the new settings "
+                             "cannot be trained. %s. Fix them on the Experiment page."),
+                          problem);
+  gtk_label_set_text (self->outdated_label, text);
+}
+
 static void
 update_run (DsTrainingPage *self)
 {
@@ -243,6 +268,7 @@ update_run (DsTrainingPage *self)
   gtk_revealer_set_reveal_child (self->outdated_revealer,
                                  ds_experiment_get_run_outdated (experiment)
                                      && !ds_run_state_is_active (state));
+  update_outdated_text (self, experiment);
 
   /* Nothing to plot or measure before the first snapshot. */
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), snap != NULL);
@@ -411,6 +437,9 @@ ds_training_page_experiment_set (DsPage *page, DsExperiment *experiment)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (experiment, "notify::run-outdated", G_CALLBACK (update_run), self,
                            G_CONNECT_SWAPPED);
+  /* Whether the new settings can be trained, for the outdated-run note. */
+  g_signal_connect_object (experiment, "config-changed", G_CALLBACK (update_run), self,
+                           G_CONNECT_SWAPPED);
   /* The caption names the transfer set's share of the training set, known once it is loaded. */
   g_signal_connect_object (experiment, "notify::run-data", G_CALLBACK (update_run), self,
                            G_CONNECT_SWAPPED);
@@ -460,6 +489,7 @@ ds_training_page_class_init (DsTrainingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, outdated_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, outdated_label);
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, curves);
   gtk_widget_class_bind_template_child (widget_class, DsTrainingPage, metrics_grid);

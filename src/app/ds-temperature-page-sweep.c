@@ -185,8 +185,14 @@ can_sweep_now (DsTemperaturePage *self, GError **error)
     }
   if (_ds_temperature_page_current_result (self) == NULL)
     {
+      /* Right after a session opens, the teacher is there but its outputs are on their way. */
+      gboolean computing = ds_experiment_get_snapshot (ds_page_get_experiment (DS_PAGE (self)))
+                           != NULL
+                           && ds_test_outputs_get_busy (self->outputs);
+
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           _ ("There is no trained teacher to distil from yet"));
+                           computing ? _ ("Computing the teacher’s outputs on the test set…")
+                                     : _ ("There is no trained teacher to distil from yet"));
       return FALSE;
     }
   return TRUE;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ds-page.h"
 #include "ds-window-private.h"
@@ -146,6 +147,11 @@ new_chooser (DsWindow *self, const char *title, GtkFileChooserAction action, con
   self->chooser
       = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  /* Start beside the session shown: its figures and reports belong with it. */
+  GFile *session = ds_experiment_get_file (self->experiment);
+  g_autoptr (GFile) folder = session ? g_file_get_parent (session) : NULL;
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
   return self->chooser;
 }
 
@@ -442,7 +448,14 @@ export_report_action (GtkWidget *widget, const char *action_name, GVariant *para
   gtk_file_filter_set_name (filter, _ ("PDF document"));
   gtk_file_filter_add_pattern (filter, "*.pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "distillscope-report.pdf");
+  GFile *session = ds_experiment_get_file (self->experiment);
+  g_autofree char *base = session ? g_file_get_basename (session) : NULL;
+  char *dot = base ? strrchr (base, '.') : NULL;
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  /* Named after the session, so reports of several sessions in one folder stay apart. */
+  g_autofree char *name = g_strdup_printf ("%s-report.pdf", base ? base : "distillscope");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect_object (chooser, "response", G_CALLBACK (export_report_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

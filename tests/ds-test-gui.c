@@ -88,6 +88,12 @@ match_label_prefix (GtkWidget *widget, gconstpointer prefix)
          && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
 }
 
+gboolean
+match_label_containing (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
 /* The preferences row titled title below root; it must be there. */
 GtkWidget *
 find_row (GtkWidget *root, const char *title)

@@ -24,6 +24,7 @@ GtkWidget *find_widget (GtkWidget *root, WidgetMatch match, gconstpointer data);
 gboolean match_row_title (GtkWidget *widget, gconstpointer title);
 gboolean match_type (GtkWidget *widget, gconstpointer type);
 gboolean match_label_prefix (GtkWidget *widget, gconstpointer prefix);
+gboolean match_label_containing (GtkWidget *widget, gconstpointer text);
 GtkWidget *find_row (GtkWidget *root, const char *title);
 
 AdwMessageDialog *visible_message_dialog (void);

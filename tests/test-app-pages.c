@@ -829,12 +829,6 @@ test_pages_on_points (void)
   close_window (window);
 }
 
-static gboolean
-match_label_containing (GtkWidget *widget, gconstpointer text)
-{
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text);
-}
-
 typedef struct
 {
   GtkWidget *root;

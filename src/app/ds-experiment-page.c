@@ -261,19 +261,6 @@ preset_selected_cb (DsExperimentPage *self)
 /* ---- checking ---------------------------------------------------------------------------------
  */
 
-/* Red for the eye, "invalid entry" for a screen reader. */
-static void
-mark_row (GtkWidget *row, gboolean bad)
-{
-  if (bad)
-    gtk_widget_add_css_class (row, "error");
-  else
-    gtk_widget_remove_css_class (row, "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
-                               bad ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
 /* Checks one architecture row; returns its message (NULL when fine). */
 static char *
 check_arch_row (AdwEntryRow *row, const DsData *data, size_t *n_params)
@@ -297,7 +284,7 @@ check_arch_row (AdwEntryRow *row, const DsData *data, size_t *n_params)
       pango_attr_list_insert (attrs, weight);
     }
   adw_entry_row_set_attributes (row, attrs);
-  mark_row (GTK_WIDGET (row), !ok);
+  ds_page_mark_invalid (GTK_WIDGET (row), !ok);
   gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
                                ok ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE, -1);
   *n_params = problem.n_params;
@@ -358,7 +345,7 @@ validate_data (DsExperimentPage *self)
   gtk_spinner_set_spinning (self->data_spinner, g_str_equal (page, "loading"));
   gtk_stack_set_visible_child_name (self->data_status_stack, page);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->data_status_row), title);
-  mark_row (GTK_WIDGET (self->data_row), error != NULL);
+  ds_page_mark_invalid (GTK_WIDGET (self->data_row), error != NULL);
 }
 
 static long
@@ -398,8 +385,9 @@ validate (DsExperimentPage *self)
     return;
   validate_data (self);
   validate_architectures (self, data);
-  mark_row (GTK_WIDGET (self->lr_row),
-            !ds_parse_learning_rate (gtk_editable_get_text (GTK_EDITABLE (self->lr_row)), &lr));
+  ds_page_mark_invalid (
+      GTK_WIDGET (self->lr_row),
+      !ds_parse_learning_rate (gtk_editable_get_text (GTK_EDITABLE (self->lr_row)), &lr));
   gtk_widget_set_sensitive (GTK_WIDGET (self->form), !ds_run_state_is_active (state));
 
   if (ds_run_state_is_active (state))
@@ -416,8 +404,8 @@ validate (DsExperimentPage *self)
           total_steps (cfg, data));
       set_check (self, "object-select-symbolic", "success", ready);
     }
-  mark_row (GTK_WIDGET (self->transfer_limit_row),
-            message != NULL && field == DS_FIELD_TRANSFER_LIMIT);
+  ds_page_mark_invalid (GTK_WIDGET (self->transfer_limit_row),
+                        message != NULL && field == DS_FIELD_TRANSFER_LIMIT);
 }
 
 /* ---- sample limits: 0 shows as "All" ------------------------------------------------------ */

@@ -383,6 +383,20 @@ ds_page_follow_test_outputs (DsPage *self, GCallback refresh)
   g_signal_connect_object (experiment, "notify::data-loading", refresh, self, G_CONNECT_SWAPPED);
 }
 
+void
+ds_page_mark_invalid (GtkWidget *row, gboolean invalid)
+{
+  g_return_if_fail (GTK_IS_WIDGET (row));
+
+  if (invalid)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+}
+
 const char *
 ds_export_format_extension (DsExportFormat format)
 {

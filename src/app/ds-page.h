@@ -108,4 +108,8 @@ void ds_page_follow_test_outputs (DsPage *self, GCallback refresh);
 /* The file extension of a format, without the dot. */
 const char *ds_export_format_extension (DsExportFormat format);
 
+/* Marks a form row as holding a bad value, or clears the mark: red for the eye ("error" style
+ * class) and the invalid-entry state for a screen reader. */
+void ds_page_mark_invalid (GtkWidget *row, gboolean invalid);
+
 G_END_DECLS

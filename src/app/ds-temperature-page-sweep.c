@@ -100,19 +100,6 @@ parse_field (const GridField *f, double *values, int *n, GError **error)
   return TRUE;
 }
 
-/* Red for the eye, "invalid entry" for a screen reader. */
-static void
-mark_field (const GridField *f, gboolean bad)
-{
-  if (bad)
-    gtk_widget_add_css_class (GTK_WIDGET (f->row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (f->row), "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (f->row), GTK_ACCESSIBLE_STATE_INVALID,
-                               bad ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
 /* Reads the three fields into cfg. Every field is checked and marked, so that all bad rows
  * show at once; *error names each bad field's first problem, one line each. */
 static gboolean
@@ -139,7 +126,7 @@ read_grid (DsTemperaturePage *self, KdSweepConfig *cfg, GError **error)
     {
       g_autoptr (GError) local = NULL;
       gboolean field_ok = parse_field (&fields[f], values[f], &n[f], &local);
-      mark_field (&fields[f], !field_ok);
+      ds_page_mark_invalid (GTK_WIDGET (fields[f].row), !field_ok);
       if (!field_ok)
         g_string_append_printf (problems, "%s%s", problems->len ? "\n" : "", local->message);
       ok = ok && field_ok;
@@ -186,9 +173,9 @@ can_sweep_now (DsTemperaturePage *self, GError **error)
   if (_ds_temperature_page_current_result (self) == NULL)
     {
       /* Right after a session opens, the teacher is there but its outputs are on their way. */
-      gboolean computing = ds_experiment_get_snapshot (ds_page_get_experiment (DS_PAGE (self)))
-                           != NULL
-                           && ds_test_outputs_get_busy (self->outputs);
+      gboolean computing
+          = ds_experiment_get_snapshot (ds_page_get_experiment (DS_PAGE (self))) != NULL
+            && ds_test_outputs_get_busy (self->outputs);
 
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            computing ? _ ("Computing the teacher’s outputs on the test set…")

@@ -265,10 +265,12 @@ update_run (DsTrainingPage *self)
   adw_button_content_set_label (self->start_content, resume ? _ ("_Resume") : _ ("_Start"));
   gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
   gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_revealer_set_reveal_child (self->outdated_revealer,
-                                 ds_experiment_get_run_outdated (experiment)
-                                     && !ds_run_state_is_active (state));
-  update_outdated_text (self, experiment);
+  gboolean outdated
+      = ds_experiment_get_run_outdated (experiment) && !ds_run_state_is_active (state);
+  gtk_revealer_set_reveal_child (self->outdated_revealer, outdated);
+  /* Checking the settings parses both architectures: only when the note is shown. */
+  if (outdated)
+    update_outdated_text (self, experiment);
 
   /* Nothing to plot or measure before the first snapshot. */
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), snap != NULL);
